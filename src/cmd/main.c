@@ -1,0 +1,55 @@
+#include "cmd/cmd.h"
+
+#include "config.h"
+#include "util/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"Usage: vigil [--version] [--help] COMMAND [ARGS]\n"
+	"\n"
+	"Container image security scanner.\n"
+	"\n"
+	"Commands:\n"
+	"  image    scan a container image (archive, OCI layout, or local Docker daemon)\n"
+	"  rootfs   scan an unpacked root filesystem\n"
+	"  sbom     write a software bill of materials (CycloneDX or SPDX) for an image\n"
+	"\n"
+	"Run 'vigil COMMAND --help' for a command's options. See vigil(1).\n"
+	"\n"
+	"Exit codes: 0 ok; 1 findings (with --exit-code); 2 usage error;\n"
+	"            3 bad or unreadable input; 4 internal error.\n";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{"image", cmd_image},
+	{"rootfs", cmd_rootfs},
+	{"sbom", cmd_sbom},
+};
+
+int cmd_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("vigil %s\n", VIGIL_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	report_error("unknown command '%s' (see 'vigil --help')", name);
+	return EXIT_USAGE;
+}
