@@ -3,6 +3,7 @@
 #include "config.h"
 #include "util/util.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,8 @@ static const struct command commands[] = {
 
 int cmd_main(int argc, char **argv)
 {
+	/* Writes to a closed pipe (a reader that went away) are errors, not deaths. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

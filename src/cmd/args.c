@@ -1,0 +1,113 @@
+/* Command-line parsing shared by the scanning commands (image, rootfs,
+ * sbom): they take the same options, differing in target and formats. */
+#include "cmd/args.h"
+
+#include "cmd/cmd.h"
+#include "util/util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_INPUT = 'i',
+	OPT_FORMAT = 'f',
+	OPT_OUTPUT = 'o',
+	OPT_QUIET = 'q',
+	OPT_HELP = 'h',
+	OPT_PLATFORM = 256,
+	OPT_LIST_ALL,
+	OPT_THREADS,
+};
+
+static const struct option long_opts[] = {
+	{"input", required_argument, NULL, OPT_INPUT},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"platform", required_argument, NULL, OPT_PLATFORM},
+	{"list-all-pkgs", no_argument, NULL, OPT_LIST_ALL},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{NULL, 0, NULL, 0},
+};
+
+static int default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct scan_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->format = c->formats[0];
+	o->threads = default_threads();
+	o->list_all_pkgs = c->list_all_default;
+	const char *input = NULL;
+	optind = 1;
+	opterr = 0;
+	int ch;
+	while ((ch = getopt_long(argc, argv, c->takes_input ? "+i:f:o:qh" : "+f:o:qh", long_opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_INPUT:
+			if (!c->takes_input)
+				goto unknown;
+			input = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!format_is_valid(optarg, c->formats)) {
+				report_error("vigil %s: unknown format '%s'", c->name, optarg);
+				return EXIT_USAGE;
+			}
+			o->format = optarg;
+			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
+			break;
+		case OPT_QUIET:
+			util_quiet = true;
+			break;
+		case OPT_HELP:
+			fputs(c->usage, stdout);
+			return -1;
+		case OPT_PLATFORM:
+			if (!strchr(optarg, '/')) {
+				report_error("vigil %s: --platform wants os/arch[/variant], got '%s'", c->name, optarg);
+				return EXIT_USAGE;
+			}
+			o->platform = optarg;
+			break;
+		case OPT_LIST_ALL:
+			o->list_all_pkgs = true;
+			break;
+		case OPT_THREADS:
+			o->threads = parse_threads(optarg);
+			if (o->threads < 0) {
+				report_error("vigil %s: --threads wants a number from 1 to 256", c->name);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+		unknown:
+			report_error("vigil %s: unknown or incomplete option '%s' (see 'vigil %s --help')", c->name,
+				     argv[optind - 1], c->name);
+			return EXIT_USAGE;
+		}
+	}
+	int rest = argc - optind;
+	if (input && rest == 0) {
+		o->kind = TARGET_ARCHIVE;
+		o->target = input;
+	} else if (!input && rest == 1) {
+		o->kind = c->positional_kind;
+		o->target = argv[optind];
+	} else {
+		report_error("vigil %s: %s (see 'vigil %s --help')", c->name,
+			     rest > 1 || (input && rest) ? "give exactly one target" : "no target given", c->name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* vigil image: scan a container image. */
+#include "cmd/args.h"
+#include "cmd/cmd.h"
+
+static const char usage[] =
+	"Usage: vigil image [OPTIONS] NAME[:TAG]\n"
+	"       vigil image [OPTIONS] --input PATH[:TAG|@sha256:DIGEST]\n"
+	"\n"
+	"Scan a container image: its OS and installed packages, each attributed to\n"
+	"the layer that introduced it.\n"
+	"\n"
+	"Targets:\n"
+	"  NAME[:TAG]            an image in the local Docker Engine (DOCKER_HOST, default\n"
+	"                        unix:///var/run/docker.sock), streamed from its API\n"
+	"  -i, --input PATH      a docker-archive ('docker save' output; plain, gzip or zstd\n"
+	"                        tar) or an OCI image layout (directory or tar). PATH:TAG\n"
+	"                        picks an image by tag/ref name, PATH@sha256:... by digest\n"
+	"\n"
+	"Options:\n"
+	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index\n"
+	"                        (default: this host's)\n"
+	"      --list-all-pkgs   list every package (json, table)\n"
+	"  -f, --format FORMAT   table (default), json, cyclonedx, spdx-json\n"
+	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
+	"      --threads N       layers read in parallel (directory layouts; default: cores)\n"
+	"  -q, --quiet           no warnings on stderr\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit codes: 0 ok; 2 usage error; 3 bad or unreadable image; 4 internal error.\n";
+
+static const char *const formats[] = {"table", "json", "cyclonedx", "spdx-json", NULL};
+
+static const struct scan_command image_cmd = {
+	.name = "image",
+	.usage = usage,
+	.formats = formats,
+	.takes_input = true,
+	.positional_kind = TARGET_DAEMON,
+};
+
+int cmd_image(int argc, char **argv)
+{
+	struct scan_opts o;
+	int rc = scan_parse_args(argc, argv, &image_cmd, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct scan_result res;
+	rc = scan_run(&o, &res);
+	if (rc == 0)
+		rc = scan_write_report(&o, &res);
+	scan_result_free(&res);
+	return rc;
+}

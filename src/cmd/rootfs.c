@@ -1,0 +1,43 @@
+/* vigil rootfs: scan an unpacked root filesystem (e.g. "vigil rootfs /"). */
+#include "cmd/args.h"
+#include "cmd/cmd.h"
+
+static const char usage[] =
+	"Usage: vigil rootfs [OPTIONS] DIR\n"
+	"\n"
+	"Scan an unpacked root filesystem, such as a container's exported rootfs or\n"
+	"this host ('vigil rootfs /'). Symbolic links are never followed; /proc, /sys\n"
+	"and other pseudo filesystems are skipped.\n"
+	"\n"
+	"Options:\n"
+	"      --list-all-pkgs   list every package (json, table)\n"
+	"  -f, --format FORMAT   table (default), json, cyclonedx, spdx-json\n"
+	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
+	"  -q, --quiet           no warnings on stderr\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit codes: 0 ok; 2 usage error; 3 unreadable directory; 4 internal error.\n";
+
+static const char *const formats[] = {"table", "json", "cyclonedx", "spdx-json", NULL};
+
+static const struct scan_command rootfs_cmd = {
+	.name = "rootfs",
+	.usage = usage,
+	.formats = formats,
+	.takes_input = false,
+	.positional_kind = TARGET_ROOTFS,
+};
+
+int cmd_rootfs(int argc, char **argv)
+{
+	struct scan_opts o;
+	int rc = scan_parse_args(argc, argv, &rootfs_cmd, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct scan_result res;
+	rc = scan_run(&o, &res);
+	if (rc == 0)
+		rc = scan_write_report(&o, &res);
+	scan_result_free(&res);
+	return rc;
+}

@@ -1,0 +1,184 @@
+#include "cmd/scan.h"
+
+#include "cmd/cmd.h"
+#include "config.h"
+#include "image/resolve.h"
+#include "inventory/build.h"
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void print_layer_warnings(const struct scan_result *res)
+{
+	for (size_t i = 0; i < res->nlayers; i++) {
+		const struct layer_result *r = res->layers[i];
+		/* A layer listed twice reports once. */
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = res->layers[k] == r;
+		if (dup)
+			continue;
+		for (size_t w = 0; w < r->nwarnings; w++)
+			report_warning("layer %zu: %s", i + 1, r->warnings[w]);
+		if (r->nwarnings_dropped)
+			report_warning("layer %zu: %llu more warnings not shown", i + 1,
+				       (unsigned long long)r->nwarnings_dropped);
+	}
+}
+
+static int read_image(const struct scan_opts *o, struct scan_result *res, struct err *e)
+{
+	char *path = NULL, *ref = NULL, *digest = NULL;
+	if (o->kind == TARGET_ARCHIVE) {
+		split_input_ref(o->target, &path, &ref, &digest);
+		struct stat st;
+		if (stat(path, &st) != 0) {
+			err_set(e, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		res->bundle = S_ISDIR(st.st_mode) ? bundle_open_dir(path, NULL, o->threads, e)
+						  : bundle_open_tar(path, -1, NULL, e);
+	} else {
+		res->bundle = bundle_open_daemon(o->target, NULL, e);
+	}
+	if (!res->bundle)
+		goto fail;
+	struct image_select sel = {.ref = ref, .digest = digest, .platform = o->platform};
+	if (image_resolve(res->bundle, &sel, &res->img, &res->layers, e) != 0)
+		goto fail;
+	res->nlayers = res->img.nlayers;
+	res->img.name = xstrdup(o->target);
+	res->img.type = xstrdup("container_image");
+	free(path);
+	free(ref);
+	free(digest);
+	return 0;
+fail:
+	free(path);
+	free(ref);
+	free(digest);
+	return -1;
+}
+
+static int read_rootfs(const struct scan_opts *o, struct scan_result *res, struct err *e)
+{
+	struct stat st;
+	if (stat(o->target, &st) != 0) {
+		err_set(e, "%s: %s", o->target, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		err_set(e, "%s: not a directory", o->target);
+		return -1;
+	}
+	res->rootfs_layer = xcalloc(1, sizeof *res->rootfs_layer);
+	if (layer_walk_dir(o->target, NULL, res->rootfs_layer, e) != 0)
+		return -1;
+	res->layers = xcalloc(1, sizeof *res->layers);
+	res->layers[0] = res->rootfs_layer;
+	res->nlayers = 1;
+	res->img.name = xstrdup(o->target);
+	res->img.type = xstrdup("filesystem");
+	return 0;
+}
+
+int scan_run(const struct scan_opts *o, struct scan_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct err e = {{0}};
+	int rc = o->kind == TARGET_ROOTFS ? read_rootfs(o, res, &e) : read_image(o, res, &e);
+	if (rc != 0) {
+		report_error("%s", e.msg);
+		return EXIT_INPUT;
+	}
+	print_layer_warnings(res);
+	view_build(&res->view, res->layers, res->nlayers);
+	inventory_build(res->layers, res->nlayers, &res->view, &res->inv);
+	for (size_t i = 0; i < res->inv.nnotices; i++)
+		report_warning("%s", res->inv.notices[i]);
+	return 0;
+}
+
+void scan_result_free(struct scan_result *res)
+{
+	inventory_free(&res->inv);
+	view_free(&res->view);
+	image_free(&res->img);
+	free(res->layers);
+	if (res->rootfs_layer) {
+		layer_result_free(res->rootfs_layer);
+		free(res->rootfs_layer);
+	}
+	bundle_free(res->bundle);
+	memset(res, 0, sizeof *res);
+}
+
+int scan_write_report(const struct scan_opts *o, const struct scan_result *res)
+{
+	struct scan_report rep = {
+		.img = &res->img,
+		.inv = &res->inv,
+		.list_all_pkgs = o->list_all_pkgs,
+		.tool_version = VIGIL_VERSION,
+	};
+	char *data = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&data, &len);
+	if (!mem) {
+		report_error("cannot allocate the report: %s", strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	int rc;
+	if (!strcmp(o->format, "json"))
+		rc = report_json(mem, &rep);
+	else if (!strcmp(o->format, "cyclonedx"))
+		rc = report_cyclonedx(mem, &rep);
+	else if (!strcmp(o->format, "spdx-json"))
+		rc = report_spdx(mem, &rep);
+	else
+		rc = report_table(mem, &rep);
+	if (fclose(mem) != 0 || rc != 0) {
+		free(data);
+		report_error("cannot format the report");
+		return EXIT_INTERNAL;
+	}
+	if (o->output && strcmp(o->output, "-") != 0) {
+		struct err e = {{0}};
+		rc = write_file_atomic(o->output, data, len, &e);
+		free(data);
+		if (rc != 0) {
+			report_error("%s", e.msg);
+			return EXIT_INTERNAL;
+		}
+		return 0;
+	}
+	size_t w = fwrite(data, 1, len, stdout);
+	free(data);
+	if (w != len || fflush(stdout) != 0) {
+		report_error("writing the report to standard output: %s", strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+bool format_is_valid(const char *f, const char *const *allowed)
+{
+	for (size_t i = 0; allowed[i]; i++)
+		if (!strcmp(f, allowed[i]))
+			return true;
+	return false;
+}
+
+int parse_threads(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*end || n < 1 || n > 256)
+		return -1;
+	return (int)n;
+}

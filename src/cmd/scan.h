@@ -1,0 +1,51 @@
+/* Wiring shared by the scanning commands: options common to image, rootfs
+ * and sbom; reading the target into an image + inventory; writing a report. */
+#ifndef VIGIL_CMD_SCAN_H
+#define VIGIL_CMD_SCAN_H
+
+#include "image/image.h"
+#include "inventory/inventory.h"
+#include "source/bundle.h"
+#include "walk/view.h"
+
+#include <stdbool.h>
+
+enum target_kind {
+	TARGET_ARCHIVE, /* --input PATH: docker-archive / OCI layout, file or directory */
+	TARGET_DAEMON,  /* NAME: the local Docker Engine */
+	TARGET_ROOTFS,  /* DIR: an unpacked filesystem */
+};
+
+struct scan_opts {
+	enum target_kind kind;
+	const char *target; /* path, image name or directory */
+	const char *platform;
+	const char *format; /* table, json, cyclonedx, spdx-json */
+	const char *output; /* NULL = stdout */
+	bool list_all_pkgs;
+	int threads;
+};
+
+/* Everything a scan produced; free with scan_result_free. */
+struct scan_result {
+	struct image img;
+	struct inventory inv;
+	struct view view;
+	struct bundle *bundle;            /* owns the layer results of images */
+	struct layer_result *rootfs_layer; /* owned, for a rootfs */
+	struct layer_result **layers;
+	size_t nlayers;
+};
+
+/* Reads the target. Returns 0, or an exit code (EXIT_INPUT…) after printing
+ * one error line. */
+int scan_run(const struct scan_opts *o, struct scan_result *res);
+void scan_result_free(struct scan_result *res);
+/* Writes the report in o->format to o->output (atomically) or stdout. */
+int scan_write_report(const struct scan_opts *o, const struct scan_result *res);
+
+/* getopt_long helpers shared by commands. */
+bool format_is_valid(const char *f, const char *const *allowed);
+int parse_threads(const char *s);
+
+#endif

@@ -1,0 +1,166 @@
+/* JSON report in Trivy's schema-v2 field names, so existing consumers work.
+ * Differences are documented in doc/formats.md (e.g. Version is the full
+ * native version string, epoch included for dpkg). */
+#include "report/report.h"
+
+#include "util/util.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static json_t *jstr_clean(const char *s)
+{
+	if (!s)
+		return json_null();
+	char *c = utf8_sanitize(s);
+	json_t *j = json_string(c);
+	free(c);
+	return j;
+}
+
+static void set_str(json_t *o, const char *key, const char *s)
+{
+	if (s)
+		json_object_set_new(o, key, jstr_clean(s));
+}
+
+static json_t *layer_json(const struct image *img, size_t i)
+{
+	json_t *l = json_object();
+	if (i < img->nlayers) {
+		set_str(l, "Digest", img->layers[i].digest);
+		set_str(l, "DiffID", img->layers[i].diff_id);
+	}
+	return l;
+}
+
+static json_t *package_json(const struct scan_report *r, const struct inventory_pkg *ip)
+{
+	const struct pkg *p = &ip->pkg;
+	json_t *o = json_object();
+	char *id = pkg_id(p);
+	set_str(o, "ID", id);
+	free(id);
+	set_str(o, "Name", p->name);
+	char *purl = pkg_purl(p, &r->inv->os);
+	json_t *ident = json_object();
+	set_str(ident, "PURL", purl);
+	json_object_set_new(o, "Identifier", ident);
+	free(purl);
+	set_str(o, "Version", p->version);
+	if (p->epoch >= 0)
+		json_object_set_new(o, "Epoch", json_integer(p->epoch));
+	set_str(o, "Arch", p->arch);
+	set_str(o, "SrcName", p->src_name);
+	set_str(o, "SrcVersion", p->src_version);
+	if (p->license) {
+		json_t *lic = json_array();
+		json_array_append_new(lic, jstr_clean(p->license));
+		json_object_set_new(o, "Licenses", lic);
+	}
+	set_str(o, "Maintainer", p->maintainer);
+	set_str(o, "Vendor", p->vendor);
+	set_str(o, "Modularitylabel", p->modularity_label);
+	set_str(o, "Digest", p->checksum);
+	json_object_set_new(o, "Layer", layer_json(r->img, ip->layer));
+	return o;
+}
+
+static json_t *metadata_json(const struct scan_report *r)
+{
+	const struct image *img = r->img;
+	json_t *md = json_object();
+	json_t *os = json_object();
+	if (r->inv->os.family) {
+		set_str(os, "Family", r->inv->os.family);
+		set_str(os, "Name", r->inv->os.name);
+	}
+	json_object_set_new(md, "OS", os);
+	set_str(md, "ImageID", img->id);
+	json_t *diff = json_array();
+	for (size_t i = 0; i < img->nlayers; i++)
+		if (img->layers[i].diff_id)
+			json_array_append_new(diff, jstr_clean(img->layers[i].diff_id));
+	json_object_set_new(md, "DiffIDs", diff);
+	json_t *tags = json_array();
+	for (size_t i = 0; i < img->nrepo_tags; i++)
+		json_array_append_new(tags, jstr_clean(img->repo_tags[i]));
+	json_object_set_new(md, "RepoTags", tags);
+	json_t *digests = json_array();
+	for (size_t i = 0; i < img->nrepo_digests; i++)
+		json_array_append_new(digests, jstr_clean(img->repo_digests[i]));
+	json_object_set_new(md, "RepoDigests", digests);
+	if (img->manifest_digest)
+		set_str(md, "ManifestDigest", img->manifest_digest);
+	if (img->config)
+		json_object_set(md, "ImageConfig", img->config);
+	json_t *layers = json_array();
+	for (size_t i = 0; i < img->nlayers; i++) {
+		json_t *l = layer_json(img, i);
+		if (img->layers[i].size >= 0)
+			json_object_set_new(l, "Size", json_integer(img->layers[i].size));
+		set_str(l, "MediaType", img->layers[i].media_type);
+		set_str(l, "CreatedBy", img->layers[i].created_by);
+		json_array_append_new(layers, l);
+	}
+	json_object_set_new(md, "Layers", layers);
+	if (r->inv->nnotices) {
+		json_t *n = json_array();
+		for (size_t i = 0; i < r->inv->nnotices; i++)
+			json_array_append_new(n, jstr_clean(r->inv->notices[i]));
+		json_object_set_new(md, "Notices", n);
+	}
+	return md;
+}
+
+static void now_rfc3339(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *report_target(const struct scan_report *r)
+{
+	const struct os_info *os = &r->inv->os;
+	if (os->family && os->name)
+		return xasprintf("%s (%s %s)", r->img->name, os->family, os->name);
+	if (os->family)
+		return xasprintf("%s (%s)", r->img->name, os->family);
+	return xstrdup(r->img->name);
+}
+
+int report_json(FILE *out, const struct scan_report *r)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "SchemaVersion", json_integer(2));
+	char ts[32];
+	now_rfc3339(ts);
+	set_str(root, "CreatedAt", ts);
+	set_str(root, "ArtifactName", r->img->name);
+	set_str(root, "ArtifactType", r->img->type ? r->img->type : "container_image");
+	json_object_set_new(root, "Metadata", metadata_json(r));
+	json_t *results = json_array();
+	if (r->inv->os.family || r->inv->npkgs) {
+		json_t *res = json_object();
+		char *target = report_target(r);
+		set_str(res, "Target", target);
+		free(target);
+		set_str(res, "Class", "os-pkgs");
+		set_str(res, "Type", report_os_type(&r->inv->os));
+		if (r->list_all_pkgs) {
+			json_t *pkgs = json_array();
+			for (size_t i = 0; i < r->inv->npkgs; i++)
+				json_array_append_new(pkgs, package_json(r, &r->inv->pkgs[i]));
+			json_object_set_new(res, "Packages", pkgs);
+		}
+		json_array_append_new(results, res);
+	}
+	json_object_set_new(root, "Results", results);
+	int rc = json_dumpf(root, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* report: turning what a scan found into output people and machines read.
+ * Writers take the image, the inventory (and, later, findings) and print to
+ * a stream; commands write into memory and then atomically to --output, so a
+ * failed scan never leaves a half-written report. Machine formats are stable
+ * and documented in doc/formats.md. */
+#ifndef VIGIL_REPORT_H
+#define VIGIL_REPORT_H
+
+#include "image/image.h"
+#include "inventory/inventory.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct scan_report {
+	const struct image *img;
+	const struct inventory *inv;
+	bool list_all_pkgs; /* include the package list (json/table) */
+	const char *tool_version;
+};
+
+int report_json(FILE *out, const struct scan_report *r);
+int report_table(FILE *out, const struct scan_report *r);
+/* SBOMs: CycloneDX 1.5 JSON and SPDX 2.3 JSON. */
+int report_cyclonedx(FILE *out, const struct scan_report *r);
+int report_spdx(FILE *out, const struct scan_report *r);
+
+/* Package URL (purl spec) for a package of an image with OS os, e.g.
+ * pkg:apk/alpine/musl@1.1.22-r3?arch=x86_64&distro=3.10.2 */
+char *pkg_purl(const struct pkg *p, const struct os_info *os);
+/* Trivy's result type for an OS family ("alpine", "debian", "redhat"…). */
+const char *report_os_type(const struct os_info *os);
+/* "ID" field as Trivy prints it: name@version (dpkg, apk) or name@version.arch (rpm). */
+char *pkg_id(const struct pkg *p);
+/* "NAME (family version)", the Target of a result. */
+char *report_target(const struct scan_report *r);
+
+#endif
