@@ -50,7 +50,7 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 	optind = 1;
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, c->takes_input ? "+i:f:o:qh" : "+f:o:qh", long_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, c->takes_input ? "i:f:o:qh" : "f:o:qh", long_opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_INPUT:
 			if (!c->takes_input)

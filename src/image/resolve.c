@@ -363,6 +363,10 @@ static int resolve_legacy(struct bundle *b, const struct image_select *sel, stru
 		else
 			json_decref(j);
 	}
+	if (!ids) {
+		err_set(e, "%s: empty legacy layer chain", b->name);
+		goto free_ids;
+	}
 	{
 		char *jp = xasprintf("%s/json", ids[0]);
 		const struct buf *cfg = b->ops->member(b, jp, e);

@@ -130,13 +130,14 @@ void err_prefix(struct err *e, const char *fmt, ...)
 {
 	if (!e)
 		return;
-	char pre[512], old[sizeof e->msg];
+	char pre[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(pre, sizeof pre, fmt, ap);
 	va_end(ap);
-	memcpy(old, e->msg, sizeof old);
-	snprintf(e->msg, sizeof e->msg, "%s: %s", pre, old);
+	char *joined = xasprintf("%s: %s", pre, e->msg);
+	snprintf(e->msg, sizeof e->msg, "%.*s", (int)sizeof e->msg - 1, joined);
+	free(joined);
 }
 
 static void vreport(const char *kind, const char *fmt, va_list ap)
