@@ -38,20 +38,21 @@ void split_input_ref(const char *spec, char **path, char **ref, char **digest)
 	struct stat st;
 	if (stat(spec, &st) == 0)
 		return;
-	char *at = strrchr(*path, '@');
-	if (at && !strncmp(at + 1, "sha256:", 7)) {
-		*at = 0;
-		*digest = xstrdup(at + 1);
-		return;
-	}
-	char *colon = strrchr(*path, ':');
-	if (colon && !strchr(colon, '/') && colon != *path) {
-		*colon = 0;
-		if (stat(*path, &st) == 0) {
-			*ref = xstrdup(colon + 1);
+	/* The path is the shortest prefix before ':' or '@' that exists, so that
+	 * "img.tar:repo/app:1.0" splits after "img.tar". */
+	for (char *p = *path; *p; p++) {
+		if (*p != ':' && *p != '@')
+			continue;
+		char c = *p;
+		*p = 0;
+		if (p != *path && stat(*path, &st) == 0) {
+			if (c == '@')
+				*digest = xstrdup(p + 1);
+			else
+				*ref = xstrdup(p + 1);
 			return;
 		}
-		*colon = ':';
+		*p = c;
 	}
 }
 
@@ -436,7 +437,8 @@ static json_t *pick_manifest(struct bundle *b, json_t *index, const struct image
 	const char *want = sel->platform ? sel->platform : host_platform();
 	size_t i;
 	json_t *d, *chosen = NULL;
-	/* Name or digest selection applies at the top level only. */
+	/* Name or digest selection applies at the top level only; a digest may
+	 * also name a manifest inside a nested index. */
 	if (!named && (sel->ref || sel->digest)) {
 		json_array_foreach(list, i, d)
 		{
@@ -444,6 +446,21 @@ static json_t *pick_manifest(struct bundle *b, json_t *index, const struct image
 			    (sel->ref && ref_matches(d, sel->ref))) {
 				chosen = d;
 				break;
+			}
+		}
+		if (!chosen && sel->digest) {
+			json_array_foreach(list, i, d)
+			{
+				const char *mt = jstr(d, "mediaType");
+				if (!mt || (strcmp(mt, OCI_INDEX) && strcmp(mt, DOCKER_LIST)))
+					continue;
+				struct err ignore = {{0}};
+				const struct buf *ib = verified_blob(b, jstr(d, "digest"), "nested index", &ignore);
+				json_t *nested = ib ? parse_json(ib, "nested index", &ignore) : NULL;
+				json_t *r = nested ? pick_manifest(b, nested, sel, depth + 1, false, &ignore) : NULL;
+				json_decref(nested);
+				if (r)
+					return r;
 			}
 		}
 		if (!chosen) {

@@ -20,7 +20,7 @@ struct stored_src {
 	struct sha256 hash;
 	uint64_t bytes;
 	bool eof;
-	struct err *e;
+	struct err e; /* why the source failed; kept apart from the caller's */
 	bool failed;
 };
 
@@ -37,10 +37,10 @@ static la_ssize_t stored_read(struct archive *a, void *p, const void **buf)
 	struct stored_src *s = p;
 	if (s->eof)
 		return 0;
-	ssize_t n = s->read(s->ctx, buf, s->e);
+	ssize_t n = s->read(s->ctx, buf, &s->e);
 	if (n < 0) {
 		s->failed = true;
-		archive_set_error(a, EIO, "%s", s->e->msg);
+		archive_set_error(a, EIO, "%s", s->e.msg);
 		return -1;
 	}
 	if (n == 0) {
@@ -143,7 +143,7 @@ int layer_walk(const char *name, walk_read_fn read, void *ctx, const struct walk
 	if (!lim)
 		lim = &walk_default_limits;
 	int rc = -1;
-	struct stored_src ss = {.read = read, .ctx = ctx, .e = e};
+	struct stored_src ss = {.read = read, .ctx = ctx};
 	struct tar_src ts = {.limit = lim->max_tar_bytes};
 	sha256_init(&ss.hash);
 	sha256_init(&ts.hash);
@@ -162,7 +162,7 @@ int layer_walk(const char *name, walk_read_fn read, void *ctx, const struct walk
 
 	struct archive_entry *ent;
 	if (archive_read_open(raw, &ss, NULL, stored_read, NULL) != ARCHIVE_OK) {
-		err_set(e, "%s: cannot read layer: %s", name, ss.failed ? e->msg : archive_error_string(raw));
+		err_set(e, "%s: cannot read layer: %s", name, ss.failed ? ss.e.msg : archive_error_string(raw));
 		goto out;
 	}
 	int r = archive_read_next_header(raw, &ent);
@@ -226,14 +226,14 @@ finish:
 	}
 	drain(raw);
 	if (ss.failed) {
-		err_set(e, "%s: %s", name, ss.e->msg);
+		err_set(e, "%s: %s", name, ss.e.msg);
 		goto out;
 	}
 	/* And the digest covers every stored byte, even past the compressed stream. */
 	while (!ss.eof) {
 		const void *b;
 		if (stored_read(raw, &ss, &b) < 0) {
-			err_set(e, "%s: %s", name, ss.e->msg);
+			err_set(e, "%s: %s", name, ss.e.msg);
 			goto out;
 		}
 	}
@@ -249,7 +249,7 @@ tar_error:
 		err_set(e, "%s: uncompressed layer is larger than the %llu-byte limit", name,
 			(unsigned long long)lim->max_tar_bytes);
 	else if (ss.failed)
-		err_set(e, "%s: %s", name, ss.e->msg);
+		err_set(e, "%s: %s", name, ss.e.msg);
 	else if (ts.raw_failed)
 		err_set(e, "%s: layer is truncated or corrupt: %s", name, ts.raw_error);
 	else
