@@ -29,6 +29,7 @@ struct tar_src {
 	struct sha256 hash;
 	uint64_t bytes, limit;
 	bool eof, over_limit, raw_failed;
+	bool uncompressed; /* tar bytes == stored bytes: hash once, not twice */
 	char raw_error[512];
 };
 
@@ -77,7 +78,8 @@ static la_ssize_t tar_read(struct archive *a, void *p, const void **buf)
 		archive_set_error(a, EIO, "uncompressed size over limit");
 		return -1;
 	}
-	sha256_update(&t->hash, *buf, size);
+	if (!t->uncompressed)
+		sha256_update(&t->hash, *buf, size);
 	return (la_ssize_t)size;
 }
 
@@ -173,6 +175,7 @@ int layer_walk(const char *name, walk_read_fn read, void *ctx, const struct walk
 		err_set(e, "%s: cannot read layer: %s", name, archive_error_string(raw));
 		goto out;
 	}
+	ts.uncompressed = archive_filter_count(raw) <= 1 || archive_filter_code(raw, 0) == ARCHIVE_FILTER_NONE;
 	if (archive_read_open(tar, &ts, NULL, tar_read, NULL) != ARCHIVE_OK) {
 		if (ts.bytes == 0 && ts.eof)
 			goto finish; /* empty stream */
@@ -240,7 +243,12 @@ finish:
 	out->stored_bytes = ss.bytes;
 	out->tar_bytes = ts.bytes;
 	sha256_final_digest(&ss.hash, out->digest);
-	sha256_final_digest(&ts.hash, out->diff_id);
+	if (ts.uncompressed) {
+		sha256_abort(&ts.hash);
+		memcpy(out->diff_id, out->digest, sizeof out->diff_id);
+	} else {
+		sha256_final_digest(&ts.hash, out->diff_id);
+	}
 	rc = 0;
 	goto out;
 
