@@ -115,18 +115,18 @@ EOF
   log "built $CACHE in $((SECONDS - t0)) s"
 }
 
-(
-  # One builder at a time (other engineers' test runs share the cache).
-  flock -w 1800 9 || fail "timed out waiting for $VIGIL_CACHE/debian-multi.lock"
-  if [[ -f $CACHE/VERSION ]]; then
-    if ! docker_cli image inspect vigil-test/debian-multi >/dev/null 2>&1; then
-      log "docker load -i $CACHE/debian-multi.tar"
-      docker_cli load -q -i "$CACHE/debian-multi.tar" >/dev/null
-    fi
-  else
-    build
+# One builder at a time (other engineers' test runs share the cache).
+exec 9>"$VIGIL_CACHE/debian-multi.lock"
+flock -w 1800 9 || fail "timed out waiting for $VIGIL_CACHE/debian-multi.lock"
+if [[ -f $CACHE/VERSION ]]; then
+  if ! docker_cli image inspect vigil-test/debian-multi >/dev/null 2>&1; then
+    log "docker load -i $CACHE/debian-multi.tar"
+    docker_cli load -q -i "$CACHE/debian-multi.tar" >/dev/null
   fi
-) 9>"$VIGIL_CACHE/debian-multi.lock"
+else
+  build
+fi
+exec 9>&-
 
 if ((own_daemon)); then stop_dockerd; fi
 echo "$CACHE"

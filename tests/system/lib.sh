@@ -146,7 +146,7 @@ start_dockerd() {
   dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
     --data-root "$DOCKERD_DIR/root" --exec-root "$DOCKERD_DIR/exec" \
     -H "unix://$DOCKERD_DIR/docker.sock" --pidfile "$DOCKERD_DIR/dockerd.pid" \
-    </dev/null >"$DOCKERD_DIR/dockerd.log" 2>&1 &
+    </dev/null >"$DOCKERD_DIR/dockerd.log" 2>&1 9>&- &
   DOCKERD_PID=$!
   export DOCKER_HOST="unix://$DOCKERD_DIR/docker.sock"
   local i
