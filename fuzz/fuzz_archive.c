@@ -6,11 +6,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static void resolve_once(struct bundle *b);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,10 +25,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct walk_limits lim = {.max_tar_bytes = 64 << 20, .max_entries = 100000};
 	struct err e = {{0}};
-	struct bundle *b = bundle_open_tar("fuzz", fd, &lim, &e);
+	/* By fd: the streaming reader; by path: the indexed (seeking) reader. */
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	resolve_once(fd >= 0 ? bundle_open_tar("fuzz", fd, &lim, 1, &e) : NULL);
+	resolve_once(bundle_open_tar(path, -1, &lim, 2, &e));
 	close(fd);
+	return 0;
+}
+
+static void resolve_once(struct bundle *b)
+{
+	struct err e = {{0}};
 	if (!b)
-		return 0;
+		return;
 	struct image img = {0};
 	struct layer_result **layers = NULL;
 	struct image_select sel = {.platform = "linux/amd64"};
@@ -41,5 +53,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(layers);
 	image_free(&img);
 	bundle_free(b);
-	return 0;
 }

@@ -42,7 +42,7 @@ static int read_image(const struct scan_opts *o, struct scan_result *res, struct
 			goto fail;
 		}
 		res->bundle = S_ISDIR(st.st_mode) ? bundle_open_dir(path, NULL, o->threads, e)
-						  : bundle_open_tar(path, -1, NULL, e);
+						  : bundle_open_tar(path, -1, NULL, o->threads, e);
 	} else {
 		res->bundle = bundle_open_daemon(o->target, NULL, e);
 	}

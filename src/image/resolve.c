@@ -270,9 +270,14 @@ static int resolve_docker_archive(struct bundle *b, const struct image_select *s
 	free(cfgpath);
 	if (!cfg || take_config(b, cfg, img, e) != 0)
 		goto out;
-	/* Configs stored as blobs/sha256/<hex> (docker save ≥ 25) must hash to their name. */
-	if (!strncmp(config, "blobs/sha256/", 13) && strcmp(config + 13, img->id + 7) != 0) {
-		err_set(e, "%s: config %s hashes to %s", b->name, config, img->id);
+	/* Configs named by their hash (<hex>.json, or blobs/sha256/<hex> since
+	 * docker save 25) must hash to their name. */
+	const char *cbase = path_base(config);
+	size_t cblen = strlen(cbase);
+	bool hex_named = (cblen == 64 && !strncmp(config, "blobs/sha256/", 13)) ||
+			 (cblen == 69 && !strcmp(cbase + 64, ".json"));
+	if (hex_named && strncmp(cbase, img->id + 7, 64) != 0) {
+		err_set(e, "%s: config %s: digest mismatch, content hashes to %s", b->name, config, img->id);
 		goto out;
 	}
 	json_t *tags = json_object_get(entry, "RepoTags"), *t;

@@ -40,7 +40,8 @@ enum { BUNDLE_MAX_JSON = 32 << 20 };
 
 /* Read a tar archive (path, or fd >= 0 for a stream such as a pipe; name
  * names it in messages). Returns NULL with e set when it is not readable. */
-struct bundle *bundle_open_tar(const char *name, int fd, const struct walk_limits *lim, struct err *e);
+struct bundle *bundle_open_tar(const char *name, int fd, const struct walk_limits *lim, int threads,
+			       struct err *e);
 /* A directory holding an OCI layout or an unpacked docker-archive. */
 struct bundle *bundle_open_dir(const char *dir, const struct walk_limits *lim, int threads, struct err *e);
 /* The Docker Engine at DOCKER_HOST (unix socket): streams GET /images/{name}/get. */

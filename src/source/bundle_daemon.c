@@ -103,7 +103,7 @@ struct bundle *bundle_open_daemon(const char *image_name, const struct walk_limi
 	}
 	char *name = xasprintf("docker daemon image %s", image_name);
 	struct err te = {{0}};
-	struct bundle *b = bundle_open_tar(name, pfd[0], lim, &te);
+	struct bundle *b = bundle_open_tar(name, pfd[0], lim, 1, &te);
 	close(pfd[0]); /* unblocks the writer if we stopped early */
 	pthread_join(tid, NULL);
 	free(name);

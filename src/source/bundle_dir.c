@@ -3,12 +3,11 @@
  * (openat2 RESOLVE_BENEATH: no "..", no symlinks leading out), and the
  * layers an image uses are walked in parallel, one thread per layer. */
 #include "source/bundle.h"
+#include "source/parallel.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -118,11 +117,11 @@ struct walk_job {
 	struct err *errs;
 	int *rcs;
 	size_t n;
-	atomic_size_t next;
 };
 
-static void walk_one(struct walk_job *j, size_t i)
+static void walk_one(void *ctx, size_t i)
 {
+	struct walk_job *j = ctx;
 	const char *path = j->paths[i];
 	char *name = xasprintf("%s/%s", j->db->b.name, path);
 	int fd = open_beneath(j->db->dirfd, path);
@@ -137,15 +136,6 @@ static void walk_one(struct walk_job *j, size_t i)
 	free(src.buf);
 	close(fd);
 	free(name);
-}
-
-static void *worker(void *p)
-{
-	struct walk_job *j = p;
-	size_t i;
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		walk_one(j, i);
-	return NULL;
 }
 
 static int db_layers(struct bundle *b, const char *const *paths, size_t n, struct layer_result **out,
@@ -166,19 +156,7 @@ static int db_layers(struct bundle *b, const char *const *paths, size_t n, struc
 	j.results = xcalloc(j.n ? j.n : 1, sizeof *j.results);
 	j.errs = xcalloc(j.n ? j.n : 1, sizeof *j.errs);
 	j.rcs = xcalloc(j.n ? j.n : 1, sizeof *j.rcs);
-	atomic_init(&j.next, 0);
-	size_t nthreads = b->threads > 1 ? (size_t)b->threads : 1;
-	if (nthreads > j.n)
-		nthreads = j.n;
-	pthread_t *tids = xcalloc(nthreads ? nthreads : 1, sizeof *tids);
-	size_t started = 0;
-	for (size_t t = 1; t < nthreads; t++)
-		if (pthread_create(&tids[started], NULL, worker, &j) == 0)
-			started++;
-	worker(&j); /* this thread works too */
-	for (size_t t = 0; t < started; t++)
-		pthread_join(tids[t], NULL);
-	free(tids);
+	run_parallel(j.n, b->threads, walk_one, &j);
 	int rc = 0;
 	for (size_t i = 0; i < j.n; i++) {
 		struct layer_result *r = xmalloc(sizeof *r);

@@ -1,9 +1,20 @@
-/* A bundle read from a tar archive in one streaming pass. Members are
- * classified as they come: small JSON documents are kept in memory, layer
- * blobs are walked right away (their bytes are never stored), symlinked
- * members (docker save's de-duplicated layers) are remembered as aliases.
- * Which members the image actually uses is decided afterwards. */
+/* A bundle read from a tar archive. Two ways:
+ *
+ * Indexed (a plain tar in a regular file — what `docker save` writes): one
+ * pass over the headers only (data is skipped with lseek) records where each
+ * member's bytes are; members are then read with pread when the image asks
+ * for them, and the layers it uses are walked in parallel threads. Members
+ * the image does not use (other platforms) are never read.
+ *
+ * Streaming (compressed tars, pipes such as the Docker daemon's answer): one
+ * pass in which members are classified as they come — small JSON documents
+ * are kept in memory, layer blobs are walked right away (their bytes are
+ * never stored).
+ *
+ * Either way symlinked members (docker save's de-duplicated layers) are
+ * aliases, and which members the image uses is decided afterwards. */
 #include "source/bundle.h"
+#include "source/parallel.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,6 +22,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct tar_member {
@@ -18,11 +30,15 @@ struct tar_member {
 	struct layer_result *lr;  /* for walked layers */
 	char *error;              /* the walk failed */
 	char *alias;              /* symlink member: normalised target */
+	bool indexed;             /* bytes at [offset, offset+size) of the file */
+	int64_t offset, size;
 };
 
 struct tar_bundle {
 	struct bundle b;
 	struct strmap members; /* path -> struct tar_member* */
+	int fd;                /* indexed mode: the archive, else -1 */
+	int64_t file_size;
 };
 
 static void member_free(void *p)
@@ -52,6 +68,25 @@ static const struct buf *tb_member(struct bundle *b, const char *path, struct er
 {
 	struct tar_bundle *tb = (struct tar_bundle *)b;
 	struct tar_member *m = lookup(tb, path);
+	if (m && !m->json.data && m->indexed) {
+		if (m->size > BUNDLE_MAX_JSON) {
+			err_set(e, "%s: member '%s' is larger than %d MiB", b->name, path, BUNDLE_MAX_JSON >> 20);
+			return NULL;
+		}
+		if (m->offset < 0 || m->offset + m->size > tb->file_size) {
+			err_set(e, "%s: member '%s' lies past the end of the file (truncated archive)", b->name, path);
+			return NULL;
+		}
+		unsigned char *data = xmalloc((size_t)m->size + 1);
+		ssize_t n = pread(tb->fd, data, (size_t)m->size, m->offset);
+		if (n != m->size) {
+			err_set(e, "%s: cannot read member '%s': %s", b->name, path, n < 0 ? strerror(errno) : "short read");
+			free(data);
+			return NULL;
+		}
+		buf_append(&m->json, data, (size_t)n);
+		free(data);
+	}
 	if (!m || !m->json.data) {
 		err_set(e, "%s: no member '%s' in the archive", b->name, path);
 		return NULL;
@@ -64,10 +99,92 @@ static bool tb_has(struct bundle *b, const char *path)
 	return lookup((struct tar_bundle *)b, path) != NULL;
 }
 
+struct range_src {
+	int fd;
+	int64_t off, end;
+	unsigned char *buf;
+};
+
+static ssize_t range_read(void *ctx, const void **out, struct err *e)
+{
+	struct range_src *r = ctx;
+	if (r->off >= r->end)
+		return 0;
+	size_t want = (size_t)(r->end - r->off) < (1u << 20) ? (size_t)(r->end - r->off) : (1u << 20);
+	ssize_t n;
+	do
+		n = pread(r->fd, r->buf, want, r->off);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		err_set(e, "%s", strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		err_set(e, "archive is truncated");
+		return -1;
+	}
+	r->off += n;
+	*out = r->buf;
+	return n;
+}
+
+struct index_walk {
+	struct tar_bundle *tb;
+	struct tar_member **todo;
+	const char **names;
+};
+
+static void walk_indexed(void *ctx, size_t i)
+{
+	struct index_walk *w = ctx;
+	struct tar_member *m = w->todo[i];
+	struct range_src src = {.fd = w->tb->fd, .off = m->offset, .end = m->offset + m->size};
+	char *name = xasprintf("%s: layer %s", w->tb->b.name, w->names[i]);
+	struct err we = {{0}};
+	m->lr = xcalloc(1, sizeof *m->lr);
+	if (m->offset < 0 || src.end > w->tb->file_size) {
+		err_set(&we, "%s: lies past the end of the file (truncated archive)", name);
+	} else {
+		src.buf = xmalloc(1 << 20);
+		if (layer_walk(name, range_read, &src, w->tb->b.limits, m->lr, &we) == 0)
+			we.msg[0] = 0;
+		free(src.buf);
+	}
+	if (we.msg[0]) {
+		m->error = xstrdup(we.msg);
+		layer_result_free(m->lr);
+		free(m->lr);
+		m->lr = NULL;
+	}
+	free(name);
+}
+
 static int tb_layers(struct bundle *b, const char *const *paths, size_t n, struct layer_result **out,
 		     struct err *e)
 {
 	struct tar_bundle *tb = (struct tar_bundle *)b;
+	if (tb->fd >= 0) {
+		/* Walk the not-yet-walked layers the image uses, in parallel. */
+		struct index_walk w = {.tb = tb};
+		w.todo = xcalloc(n ? n : 1, sizeof *w.todo);
+		w.names = xcalloc(n ? n : 1, sizeof *w.names);
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			struct tar_member *m = lookup(tb, paths[i]);
+			if (!m || !m->indexed || m->lr || m->error)
+				continue;
+			bool dup = false;
+			for (size_t j = 0; j < k && !dup; j++)
+				dup = w.todo[j] == m;
+			if (!dup) {
+				w.todo[k] = m;
+				w.names[k++] = paths[i];
+			}
+		}
+		run_parallel(k, b->threads, walk_indexed, &w);
+		free(w.todo);
+		free(w.names);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct tar_member *m = lookup(tb, paths[i]);
 		if (!m) {
@@ -91,6 +208,8 @@ static void tb_free(struct bundle *b)
 {
 	struct tar_bundle *tb = (struct tar_bundle *)b;
 	strmap_free(&tb->members, member_free);
+	if (tb->fd >= 0)
+		close(tb->fd);
 	free(b->name);
 	free(tb);
 }
@@ -183,6 +302,34 @@ static int keep_json(struct tar_bundle *tb, struct tar_member *m, struct member_
 	return 0;
 }
 
+/* A symlink or hard link member: an alias of the member it names (never
+ * outside the archive: absolute or climbing targets are dropped). */
+static struct tar_member *alias_member(const char *path, struct archive_entry *ent)
+{
+	const char *target = archive_entry_hardlink(ent);
+	char *norm = NULL;
+	if (target) {
+		norm = path_normalize(target);
+	} else if ((target = archive_entry_symlink(ent))) {
+		const char *base = path_base(path);
+		char *joined = xasprintf("%.*s%s", (int)(base - path), path, target);
+		norm = target[0] == '/' ? NULL : path_normalize(joined);
+		free(joined);
+	}
+	if (!norm)
+		return NULL;
+	struct tar_member *m = xcalloc(1, sizeof *m);
+	m->alias = norm;
+	return m;
+}
+
+static void store_member(struct tar_bundle *tb, const char *path, struct tar_member *m)
+{
+	void **slot = strmap_put(&tb->members, path);
+	member_free(*slot); /* a later duplicate member wins, as on extraction */
+	*slot = m;
+}
+
 static int read_member(struct tar_bundle *tb, struct archive *outer, struct archive_entry *ent, struct err *e)
 {
 	char *path = path_normalize(archive_entry_pathname(ent) ? archive_entry_pathname(ent) : "");
@@ -193,20 +340,7 @@ static int read_member(struct tar_bundle *tb, struct archive *outer, struct arch
 	struct tar_member *m = NULL;
 	int rc = 0;
 	if (archive_entry_filetype(ent) == AE_IFLNK || archive_entry_hardlink(ent)) {
-		const char *target = archive_entry_hardlink(ent);
-		char *norm = NULL;
-		if (target) {
-			norm = path_normalize(target);
-		} else if ((target = archive_entry_symlink(ent))) {
-			const char *base = path_base(path);
-			char *joined = xasprintf("%.*s%s", (int)(base - path), path, target);
-			norm = target[0] == '/' ? NULL : path_normalize(joined);
-			free(joined);
-		}
-		if (norm) {
-			m = xcalloc(1, sizeof *m);
-			m->alias = norm;
-		}
+		m = alias_member(path, ent);
 		goto store;
 	}
 	if (archive_entry_filetype(ent) != AE_IFREG)
@@ -251,17 +385,91 @@ static int read_member(struct tar_bundle *tb, struct archive *outer, struct arch
 	}
 	free(name);
 store:
-	if (m) {
-		void **slot = strmap_put(&tb->members, path);
-		member_free(*slot); /* a later duplicate member wins, as on extraction */
-		*slot = m;
-	}
+	if (m)
+		store_member(tb, path, m);
 done:
 	free(path);
 	return rc;
 }
 
-struct bundle *bundle_open_tar(const char *name, int fd, const struct walk_limits *lim, struct err *e)
+static struct archive *open_outer(int fd)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The indexed pass. Returns 1 when the archive was indexed, 0 when it must
+ * be streamed instead (compressed, sparse members), -1 on error. */
+static int index_archive(struct tar_bundle *tb, int fd, struct err *e)
+{
+	struct archive *a = open_outer(fd);
+	if (!a)
+		return 0; /* let the streaming path report it */
+	struct archive_entry *ent;
+	struct tar_member *pending = NULL; /* waits for the next header to learn its offset */
+	int r, rc = 1;
+	size_t count = 0;
+	for (;;) {
+		r = archive_read_next_header(a, &ent);
+		int64_t pos = archive_read_header_position(a);
+		if (pending) {
+			pending->offset = pos - ((pending->size + 511) / 512) * 512;
+			pending = NULL;
+		}
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			err_set(e, "%s: %s: %s", tb->b.name, count ? "archive is truncated or corrupt" : "not a tar archive",
+				archive_error_string(a));
+			rc = -1;
+			break;
+		}
+		if (count++ == 0 && archive_filter_count(a) > 1) {
+			rc = 0; /* compressed: offsets are not file offsets */
+			break;
+		}
+		if (archive_entry_sparse_count(ent) > 0) {
+			rc = 0;
+			break;
+		}
+		char *path = path_normalize(archive_entry_pathname(ent) ? archive_entry_pathname(ent) : "");
+		if (!path || !*path) {
+			free(path);
+			continue;
+		}
+		struct tar_member *m = NULL;
+		if (archive_entry_filetype(ent) == AE_IFLNK || archive_entry_hardlink(ent)) {
+			m = alias_member(path, ent);
+		} else if (archive_entry_filetype(ent) == AE_IFREG) {
+			m = xcalloc(1, sizeof *m);
+			m->indexed = true;
+			m->size = archive_entry_size(ent);
+			m->offset = -1;
+			pending = m;
+		}
+		if (m)
+			store_member(tb, path, m);
+		free(path);
+	}
+	archive_read_free(a);
+	if (rc == 0) {
+		strmap_free(&tb->members, member_free);
+		memset(&tb->members, 0, sizeof tb->members);
+	}
+	return rc;
+}
+
+struct bundle *bundle_open_tar(const char *name, int fd, const struct walk_limits *lim, int threads,
+			       struct err *e)
 {
 	bool own_fd = false;
 	if (fd < 0) {
@@ -276,18 +484,29 @@ struct bundle *bundle_open_tar(const char *name, int fd, const struct walk_limit
 	tb->b.ops = &tar_ops;
 	tb->b.name = xstrdup(name);
 	tb->b.limits = lim ? lim : &walk_default_limits;
-	tb->b.threads = 1;
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_tar(a);
+	tb->b.threads = threads;
+	tb->fd = -1;
+	struct stat st;
+	if (own_fd && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		tb->file_size = st.st_size;
+		int ir = index_archive(tb, fd, e);
+		if (ir < 0)
+			goto fail_early;
+		if (ir > 0) {
+			tb->fd = fd;
+			return &tb->b;
+		}
+		if (lseek(fd, 0, SEEK_SET) != 0) {
+			err_set(e, "%s: %s", name, strerror(errno));
+			goto fail_early;
+		}
+	}
+	struct archive *a = open_outer(fd);
 	struct archive_entry *ent;
 	int r;
-	if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK) {
-		err_set(e, "%s: not a tar archive: %s", name, archive_error_string(a));
-		goto fail;
+	if (!a) {
+		err_set(e, "%s: not a tar archive", name);
+		goto fail_early;
 	}
 	size_t count = 0;
 	while ((r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
@@ -306,6 +525,7 @@ struct bundle *bundle_open_tar(const char *name, int fd, const struct walk_limit
 	return &tb->b;
 fail:
 	archive_read_free(a);
+fail_early:
 	if (own_fd)
 		close(fd);
 	tb_free(&tb->b);
