@@ -5,6 +5,7 @@
 #include "image/resolve.h"
 #include "inventory/build.h"
 #include "report/report.h"
+#include "util/progress.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -31,7 +32,8 @@ static void print_layer_warnings(const struct scan_result *res)
 	}
 }
 
-static int read_image(const struct scan_opts *o, struct scan_result *res, struct err *e)
+static int read_image(const struct scan_opts *o, struct scan_result *res, const struct walk_limits *lim,
+		      struct err *e)
 {
 	char *path = NULL, *ref = NULL, *digest = NULL;
 	if (o->kind == TARGET_ARCHIVE) {
@@ -41,10 +43,10 @@ static int read_image(const struct scan_opts *o, struct scan_result *res, struct
 			err_set(e, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
-		res->bundle = S_ISDIR(st.st_mode) ? bundle_open_dir(path, NULL, o->threads, e)
-						  : bundle_open_tar(path, -1, NULL, o->threads, e);
+		res->bundle = S_ISDIR(st.st_mode) ? bundle_open_dir(path, lim, o->threads, e)
+						  : bundle_open_tar(path, -1, lim, o->threads, e);
 	} else {
-		res->bundle = bundle_open_daemon(o->target, NULL, e);
+		res->bundle = bundle_open_daemon(o->target, lim, e);
 	}
 	if (!res->bundle)
 		goto fail;
@@ -91,7 +93,14 @@ int scan_run(const struct scan_opts *o, struct scan_result *res)
 {
 	memset(res, 0, sizeof *res);
 	struct err e = {{0}};
-	int rc = o->kind == TARGET_ROOTFS ? read_rootfs(o, res, &e) : read_image(o, res, &e);
+	struct progress prog;
+	progress_init(&prog, "vigil: reading", util_quiet);
+	struct walk_limits lim = walk_default_limits;
+	lim.progress = &prog;
+	int rc = o->kind == TARGET_ROOTFS ? read_rootfs(o, res, &e) : read_image(o, res, &lim, &e);
+	progress_finish(&prog);
+	if (res->bundle)
+		res->bundle->limits = &walk_default_limits; /* lim lives on this stack only */
 	if (rc != 0) {
 		report_error("%s", e.msg);
 		return EXIT_INPUT;

@@ -60,9 +60,12 @@ struct layer_result {
 	uint64_t nwarnings_dropped; /* beyond the first few hundred */
 };
 
+struct progress;
+
 struct walk_limits {
 	uint64_t max_tar_bytes; /* uncompressed bytes of one layer */
 	uint64_t max_entries;   /* entries of one layer */
+	struct progress *progress; /* optional: stored bytes read, layers done */
 };
 extern const struct walk_limits walk_default_limits;
 

@@ -8,6 +8,8 @@
  * external programs (lrzip, lzop…) on input from strangers. */
 #include "walk/record.h"
 
+#include "util/progress.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -21,6 +23,7 @@ struct stored_src {
 	uint64_t bytes;
 	bool eof;
 	struct err e; /* why the source failed; kept apart from the caller's */
+	struct progress *progress;
 	bool failed;
 };
 
@@ -50,6 +53,7 @@ static la_ssize_t stored_read(struct archive *a, void *p, const void **buf)
 	}
 	sha256_update(&s->hash, *buf, (size_t)n);
 	s->bytes += (uint64_t)n;
+	progress_add_bytes(s->progress, (uint64_t)n);
 	return n;
 }
 
@@ -145,7 +149,7 @@ int layer_walk(const char *name, walk_read_fn read, void *ctx, const struct walk
 	if (!lim)
 		lim = &walk_default_limits;
 	int rc = -1;
-	struct stored_src ss = {.read = read, .ctx = ctx};
+	struct stored_src ss = {.read = read, .ctx = ctx, .progress = lim->progress};
 	struct tar_src ts = {.limit = lim->max_tar_bytes};
 	sha256_init(&ss.hash);
 	sha256_init(&ts.hash);
@@ -249,6 +253,7 @@ finish:
 	} else {
 		sha256_final_digest(&ts.hash, out->diff_id);
 	}
+	progress_item_done(lim->progress);
 	rc = 0;
 	goto out;
 
