@@ -3,6 +3,7 @@
 #include "cmd/args.h"
 
 #include "cmd/cmd.h"
+#include "policy/filter.h"
 #include "util/util.h"
 
 #include <getopt.h>
@@ -20,6 +21,13 @@ enum {
 	OPT_PLATFORM = 256,
 	OPT_LIST_ALL,
 	OPT_THREADS,
+	OPT_DB,
+	OPT_SEVERITY,
+	OPT_IGNORE_UNFIXED,
+	OPT_IGNOREFILE,
+	OPT_EXIT_CODE,
+	OPT_SCANNERS,
+	OPT_OFFLINE,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +39,13 @@ static const struct option long_opts[] = {
 	{"platform", required_argument, NULL, OPT_PLATFORM},
 	{"list-all-pkgs", no_argument, NULL, OPT_LIST_ALL},
 	{"threads", required_argument, NULL, OPT_THREADS},
+	{"db", required_argument, NULL, OPT_DB},
+	{"severity", required_argument, NULL, OPT_SEVERITY},
+	{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+	{"ignorefile", required_argument, NULL, OPT_IGNOREFILE},
+	{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+	{"scanners", required_argument, NULL, OPT_SCANNERS},
+	{"offline", no_argument, NULL, OPT_OFFLINE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -40,12 +55,28 @@ static int default_threads(void)
 	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }
 
+static int parse_scanners(const char *list, unsigned *out)
+{
+	*out = 0;
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(w, "vuln"))
+			*out |= SCAN_VULN;
+		else if (strcmp(w, "none") != 0)
+			rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
 int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct scan_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->format = c->formats[0];
 	o->threads = default_threads();
 	o->list_all_pkgs = c->list_all_default;
+	o->scanners = c->default_scanners;
 	const char *input = NULL;
 	optind = 1;
 	opterr = 0;
@@ -83,6 +114,42 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 		case OPT_LIST_ALL:
 			o->list_all_pkgs = true;
 			break;
+		case OPT_DB:
+			o->db_path = optarg;
+			break;
+		case OPT_SEVERITY: {
+			struct err e = {{0}};
+			if (severity_mask_parse(optarg, &o->severities, &e) != 0) {
+				report_error("vigil %s: --severity: %s", c->name, e.msg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_IGNORE_UNFIXED:
+			o->ignore_unfixed = true;
+			break;
+		case OPT_IGNOREFILE:
+			o->ignorefile = optarg;
+			break;
+		case OPT_EXIT_CODE: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 255) {
+				report_error("vigil %s: --exit-code wants a number from 0 to 255", c->name);
+				return EXIT_USAGE;
+			}
+			o->exit_code = (int)v;
+			break;
+		}
+		case OPT_SCANNERS:
+			if (parse_scanners(optarg, &o->scanners) != 0) {
+				report_error("vigil %s: --scanners: unknown scanner in '%s' (known: vuln, none)", c->name,
+					     optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_OFFLINE:
+			break; /* scans never touch the network; accepted for Trivy users */
 		case OPT_THREADS:
 			o->threads = parse_threads(optarg);
 			if (o->threads < 0) {

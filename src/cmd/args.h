@@ -11,6 +11,7 @@ struct scan_command {
 	bool takes_input;           /* accepts --input PATH */
 	enum target_kind positional_kind;
 	bool list_all_default;
+	unsigned default_scanners; /* SCAN_* */
 };
 
 /* Returns 0 to go on, -1 after printing --help (exit 0), or an exit code. */

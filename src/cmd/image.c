@@ -20,15 +20,26 @@ static const char usage[] =
 	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index\n"
 	"                        (default: this host's)\n"
 	"      --list-all-pkgs   list every package (json, table)\n"
-	"  -f, --format FORMAT   table (default), json, cyclonedx, spdx-json\n"
+	"      --scanners LIST   vuln (default) or none (inventory only)\n"
+	"      --db PATH         vulnerability database (default\n"
+	"                        $XDG_CACHE_HOME/vigil/db/vigil.db; see 'vigil db')\n"
+	"      --severity LIST   report only these: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
+	"      --ignore-unfixed  leave out vulnerabilities without a fixed version\n"
+	"      --ignorefile FILE ids to leave out, one per line, '#' comments,\n"
+	"                        optional exp:YYYY-MM-DD (default .vigilignore,\n"
+	"                        then .trivyignore)\n"
+	"      --exit-code N     exit with N when vulnerabilities remain (default 0)\n"
+	"      --offline         accepted for Trivy users: scans never use the network\n"
+	"  -f, --format FORMAT   table (default), json, sarif, cyclonedx, spdx-json\n"
 	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
 	"      --threads N       layers read in parallel (directory layouts; default: cores)\n"
 	"  -q, --quiet           no warnings on stderr\n"
 	"  -h, --help            this help\n"
 	"\n"
-	"Exit codes: 0 ok; 2 usage error; 3 bad or unreadable image; 4 internal error.\n";
+	"Exit codes: 0 ok; N with --exit-code N and findings; 2 usage error;\n"
+	"            3 bad or unreadable image; 4 internal error.\n";
 
-static const char *const formats[] = {"table", "json", "cyclonedx", "spdx-json", NULL};
+static const char *const formats[] = {"table", "json", "sarif", "cyclonedx", "spdx-json", NULL};
 
 static const struct scan_command image_cmd = {
 	.name = "image",
@@ -36,6 +47,7 @@ static const struct scan_command image_cmd = {
 	.formats = formats,
 	.takes_input = true,
 	.positional_kind = TARGET_DAEMON,
+	.default_scanners = SCAN_VULN,
 };
 
 int cmd_image(int argc, char **argv)
@@ -47,7 +59,11 @@ int cmd_image(int argc, char **argv)
 	struct scan_result res;
 	rc = scan_run(&o, &res);
 	if (rc == 0)
+		rc = scan_match(&o, &res);
+	if (rc == 0)
 		rc = scan_write_report(&o, &res);
+	if (rc == 0)
+		rc = scan_exit_status(&o, &res);
 	scan_result_free(&res);
 	return rc;
 }

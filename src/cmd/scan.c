@@ -3,7 +3,10 @@
 #include "cmd/cmd.h"
 #include "config.h"
 #include "image/resolve.h"
+#include "db/vdb.h"
 #include "inventory/build.h"
+#include "match/match.h"
+#include "policy/filter.h"
 #include "report/report.h"
 #include "util/progress.h"
 
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void print_layer_warnings(const struct scan_result *res)
@@ -113,8 +117,88 @@ int scan_run(const struct scan_opts *o, struct scan_result *res)
 	return 0;
 }
 
+static int load_ignores(const struct scan_opts *o, struct ignore_list *l)
+{
+	struct err e = {{0}};
+	if (o->ignorefile) {
+		int rc = ignore_list_load(o->ignorefile, l, &e);
+		if (rc == 1)
+			err_set(&e, "%s: no such ignore file", o->ignorefile);
+		if (rc != 0) {
+			report_error("%s", e.msg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	/* Defaults, like Trivy's: the first that exists of .vigilignore, .trivyignore. */
+	static const char *const defaults[] = {".vigilignore", ".trivyignore"};
+	for (size_t i = 0; i < ARRAY_LEN(defaults); i++) {
+		int rc = ignore_list_load(defaults[i], l, &e);
+		if (rc == 0)
+			return 0;
+		if (rc < 0) {
+			report_error("%s", e.msg);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int scan_match(const struct scan_opts *o, struct scan_result *res)
+{
+	if (!(o->scanners & SCAN_VULN))
+		return 0;
+	char *path = o->db_path ? xstrdup(o->db_path) : vdb_default_path();
+	struct stat st;
+	if (!path || stat(path, &st) != 0) {
+		const char *shown = path ? path : "$XDG_CACHE_HOME/vigil/db/vigil.db";
+		if (o->db_path) {
+			report_error("no vulnerability database at %s; create one with 'vigil db import --db %s FEED…' "
+				     "(Alpine secdb, Debian tracker, OSV or NVD JSON)",
+				     shown, shown);
+			free(path);
+			return EXIT_INPUT;
+		}
+		/* No DB and none asked for: say how to get one, report the inventory. */
+		findings_add_notice(&res->vulns,
+				    "no vulnerability database at %s, so no vulnerabilities were looked for; create one "
+				    "with 'vigil db import FEED…' (Alpine secdb, Debian tracker, OSV or NVD JSON) or "
+				    "'vigil db update'",
+				    shown);
+		report_warning("%s", res->vulns.notices[res->vulns.nnotices - 1]);
+		free(path);
+		return 0;
+	}
+	struct err e = {{0}};
+	int rc = match_inventory(path, &res->inv, &res->vulns, &e);
+	free(path);
+	if (rc != 0) {
+		report_error("%s", e.msg);
+		return EXIT_INPUT;
+	}
+	res->have_vulns = true;
+	struct vuln_filter flt = {.severities = o->severities ? o->severities : SEVERITY_ALL,
+				  .ignore_unfixed = o->ignore_unfixed};
+	rc = load_ignores(o, &flt.ignores);
+	if (rc == 0)
+		findings_filter(&res->vulns, &flt, time(NULL));
+	ignore_list_free(&flt.ignores);
+	findings_sort(&res->vulns, &res->inv);
+	for (size_t i = 0; i < res->vulns.nnotices; i++)
+		report_warning("%s", res->vulns.notices[i]);
+	return rc;
+}
+
+int scan_exit_status(const struct scan_opts *o, const struct scan_result *res)
+{
+	if (o->exit_code && res->have_vulns && res->vulns.len)
+		return o->exit_code;
+	return EXIT_OK;
+}
+
 void scan_result_free(struct scan_result *res)
 {
+	findings_free(&res->vulns);
 	inventory_free(&res->inv);
 	view_free(&res->view);
 	image_free(&res->img);
@@ -133,6 +217,8 @@ int scan_write_report(const struct scan_opts *o, const struct scan_result *res)
 		.img = &res->img,
 		.inv = &res->inv,
 		.list_all_pkgs = o->list_all_pkgs,
+		.vulns = &res->vulns,
+		.vulns_scanned = res->have_vulns,
 		.tool_version = VIGIL_VERSION,
 	};
 	char *data = NULL;
@@ -149,6 +235,8 @@ int scan_write_report(const struct scan_opts *o, const struct scan_result *res)
 		rc = report_cyclonedx(mem, &rep);
 	else if (!strcmp(o->format, "spdx-json"))
 		rc = report_spdx(mem, &rep);
+	else if (!strcmp(o->format, "sarif"))
+		rc = report_sarif(mem, &rep);
 	else
 		rc = report_table(mem, &rep);
 	if (fclose(mem) != 0 || rc != 0) {

@@ -5,6 +5,7 @@
 
 #include "image/image.h"
 #include "inventory/inventory.h"
+#include "match/finding.h"
 #include "source/bundle.h"
 #include "walk/view.h"
 
@@ -24,6 +25,16 @@ struct scan_opts {
 	const char *output; /* NULL = stdout */
 	bool list_all_pkgs;
 	int threads;
+	unsigned scanners;      /* SCAN_VULN | … */
+	const char *db_path;    /* --db, NULL = the default location */
+	unsigned severities;    /* --severity mask (policy/filter.h) */
+	bool ignore_unfixed;
+	const char *ignorefile; /* --ignorefile, NULL = .vigilignore then .trivyignore */
+	int exit_code;          /* --exit-code: returned when findings remain */
+};
+
+enum {
+	SCAN_VULN = 1u << 0,
 };
 
 /* Everything a scan produced; free with scan_result_free. */
@@ -35,14 +46,21 @@ struct scan_result {
 	struct layer_result *rootfs_layer; /* owned, for a rootfs */
 	struct layer_result **layers;
 	size_t nlayers;
+	struct findings vulns;
+	bool have_vulns; /* vulnerability matching ran */
 };
 
 /* Reads the target. Returns 0, or an exit code (EXIT_INPUT…) after printing
  * one error line. */
 int scan_run(const struct scan_opts *o, struct scan_result *res);
 void scan_result_free(struct scan_result *res);
+/* Matches the inventory against the vulnerability DB and applies the
+ * filters. Returns 0 or an exit code after printing one error line. */
+int scan_match(const struct scan_opts *o, struct scan_result *res);
 /* Writes the report in o->format to o->output (atomically) or stdout. */
 int scan_write_report(const struct scan_opts *o, const struct scan_result *res);
+/* EXIT_OK, or o->exit_code when findings remain after filtering. */
+int scan_exit_status(const struct scan_opts *o, const struct scan_result *res);
 
 /* getopt_long helpers shared by commands. */
 bool format_is_valid(const char *f, const char *const *allowed);

@@ -68,6 +68,73 @@ static json_t *package_json(const struct scan_report *r, const struct inventory_
 	return o;
 }
 
+static json_t *cvss_json(const struct vuln_finding *v)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < v->ncvss; i++) {
+		const struct cvss *c = &v->cvss[i];
+		json_t *e = json_object();
+		set_str(e, "V2Vector", c->v2_vector);
+		set_str(e, "V3Vector", c->v3_vector);
+		if (c->v2_score > 0)
+			json_object_set_new(e, "V2Score", json_real(c->v2_score));
+		if (c->v3_score > 0)
+			json_object_set_new(e, "V3Score", json_real(c->v3_score));
+		json_object_set_new(o, c->source ? c->source : "unknown", e);
+	}
+	return o;
+}
+
+static json_t *str_array(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, jstr_clean(v[i]));
+	return a;
+}
+
+static json_t *vuln_json(const struct scan_report *r, const struct vuln_finding *v)
+{
+	json_t *o = json_object();
+	const struct inventory_pkg *ip = v->pkg < r->inv->npkgs ? &r->inv->pkgs[v->pkg] : NULL;
+	set_str(o, "VulnerabilityID", v->vuln_id);
+	if (ip) {
+		char *id = pkg_id(&ip->pkg);
+		set_str(o, "PkgID", id);
+		free(id);
+		set_str(o, "PkgName", ip->pkg.name);
+		char *purl = pkg_purl(&ip->pkg, &r->inv->os);
+		json_t *ident = json_object();
+		set_str(ident, "PURL", purl);
+		json_object_set_new(o, "PkgIdentifier", ident);
+		free(purl);
+	}
+	set_str(o, "InstalledVersion", v->installed_version);
+	set_str(o, "FixedVersion", v->fixed_version);
+	set_str(o, "Status", v->status);
+	if (ip)
+		json_object_set_new(o, "Layer", layer_json(r->img, ip->layer));
+	set_str(o, "SeveritySource", v->severity_source);
+	set_str(o, "PrimaryURL", v->primary_url);
+	if (v->data_source) {
+		json_t *ds = json_object();
+		set_str(ds, "Name", v->data_source);
+		json_object_set_new(o, "DataSource", ds);
+	}
+	set_str(o, "Title", v->title);
+	set_str(o, "Description", v->description);
+	set_str(o, "Severity", severity_name(v->severity));
+	if (v->ncwe_ids)
+		json_object_set_new(o, "CweIDs", str_array(v->cwe_ids, v->ncwe_ids));
+	if (v->ncvss)
+		json_object_set_new(o, "CVSS", cvss_json(v));
+	if (v->nreferences)
+		json_object_set_new(o, "References", str_array(v->references, v->nreferences));
+	set_str(o, "PublishedDate", v->published);
+	set_str(o, "LastModifiedDate", v->last_modified);
+	return o;
+}
+
 static json_t *metadata_json(const struct scan_report *r)
 {
 	const struct image *img = r->img;
@@ -106,10 +173,13 @@ static json_t *metadata_json(const struct scan_report *r)
 		json_array_append_new(layers, l);
 	}
 	json_object_set_new(md, "Layers", layers);
-	if (r->inv->nnotices) {
+	size_t nvn = r->vulns ? r->vulns->nnotices : 0;
+	if (r->inv->nnotices || nvn) {
 		json_t *n = json_array();
 		for (size_t i = 0; i < r->inv->nnotices; i++)
 			json_array_append_new(n, jstr_clean(r->inv->notices[i]));
+		for (size_t i = 0; i < nvn; i++)
+			json_array_append_new(n, jstr_clean(r->vulns->notices[i]));
 		json_object_set_new(md, "Notices", n);
 	}
 	return md;
@@ -156,6 +226,12 @@ int report_json(FILE *out, const struct scan_report *r)
 			for (size_t i = 0; i < r->inv->npkgs; i++)
 				json_array_append_new(pkgs, package_json(r, &r->inv->pkgs[i]));
 			json_object_set_new(res, "Packages", pkgs);
+		}
+		if (r->vulns_scanned) {
+			json_t *vulns = json_array();
+			for (size_t i = 0; i < r->vulns->len; i++)
+				json_array_append_new(vulns, vuln_json(r, &r->vulns->v[i]));
+			json_object_set_new(res, "Vulnerabilities", vulns);
 		}
 		json_array_append_new(results, res);
 	}

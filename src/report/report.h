@@ -8,6 +8,7 @@
 
 #include "image/image.h"
 #include "inventory/inventory.h"
+#include "match/finding.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,10 +17,13 @@ struct scan_report {
 	const struct image *img;
 	const struct inventory *inv;
 	bool list_all_pkgs; /* include the package list (json/table) */
+	const struct findings *vulns; /* notices, and findings when vulns_scanned */
+	bool vulns_scanned;           /* vulnerability matching ran */
 	const char *tool_version;
 };
 
 int report_json(FILE *out, const struct scan_report *r);
+int report_sarif(FILE *out, const struct scan_report *r);
 int report_table(FILE *out, const struct scan_report *r);
 /* SBOMs: CycloneDX 1.5 JSON and SPDX 2.3 JSON. */
 int report_cyclonedx(FILE *out, const struct scan_report *r);
@@ -34,5 +38,14 @@ const char *report_os_type(const struct os_info *os);
 char *pkg_id(const struct pkg *p);
 /* "NAME (family version)", the Target of a result. */
 char *report_target(const struct scan_report *r);
+
+/* Package URL of the image itself, Trivy style (pkg:oci/NAME@DIGEST?arch=…&repository_url=…):
+ * the digest is the first repo digest's, else the manifest digest, else the image
+ * ID. NULL when the image has none of them (a rootfs). */
+char *image_purl(const struct image *img);
+/* A random (version 4) UUID as 36 characters of text. 0, or -1 when the RNG fails. */
+int report_uuid4(char out[37]);
+/* The current UTC time as RFC 3339, "2024-05-01T12:00:00Z". */
+void report_timestamp(char out[32]);
 
 #endif
