@@ -140,7 +140,7 @@ void err_prefix(struct err *e, const char *fmt, ...)
 	free(joined);
 }
 
-static void vreport(const char *kind, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vreport(const char *kind, const char *fmt, va_list ap)
 {
 	char msg[2048];
 	vsnprintf(msg, sizeof msg, fmt, ap);
