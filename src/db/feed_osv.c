@@ -1,0 +1,441 @@
+/* OSV records (https://ossf.github.io/osv-schema/), one per document:
+ * {"id", "modified", "withdrawn", "aliases", "upstream", "summary",
+ *  "details", "severity": [{"type": "CVSS_V3", "score": VECTOR}],
+ *  "affected": [{"package": {"ecosystem": "Debian:12", "name": SRCPKG},
+ *                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"},
+ *                                                             {"fixed": "1.2-3"}]}],
+ *                "versions": […], "ecosystem_specific": {…}, "database_specific": {…}}],
+ *  "references": [{"type", "url"}]}
+ *
+ * Only distribution ecosystems vigil matches are stored: Alpine:vX.Y,
+ * Debian:N, Ubuntu:X.Y[:LTS]; other entries (PyPI, Ubuntu:Pro…) are skipped.
+ * Reported ids: a record named CVE-… reports itself; ALPINE-/DEBIAN-/
+ * UBUNTU-CVE-… report the embedded CVE; others (DSA-, DLA-, USN-…) report the
+ * CVE ids among their aliases and upstream ids, or themselves when there are
+ * none. The record id is kept in advisory.record_id. */
+#include "db/internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static bool is_cve_id(const char *s)
+{
+	return !strncmp(s, "CVE-", 4) && strlen(s) >= 13 && strlen(s) < 64;
+}
+
+static bool digits_dots(const char *s, size_t n)
+{
+	if (n == 0 || n > 16 || !isdigit((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]) && s[i] != '.')
+			return false;
+	return true;
+}
+
+/* Ecosystem → namespace and source family; false when vigil does not match it. */
+static bool osv_namespace(const char *eco, char *ns, size_t n, const char **family)
+{
+	const char *colon = strchr(eco, ':');
+	if (!colon)
+		return false;
+	const char *rel = colon + 1;
+	size_t fl = (size_t)(colon - eco);
+	if (fl == 6 && !strncmp(eco, "Alpine", 6)) {
+		if (*rel == 'v')
+			rel++;
+		if (!digits_dots(rel, strlen(rel)))
+			return false;
+		snprintf(ns, n, "alpine:%s", rel);
+		*family = "Alpine";
+		return true;
+	}
+	if (fl == 6 && !strncmp(eco, "Debian", 6)) {
+		const char *num = vdb_debian_release(rel);
+		if (num)
+			rel = num;
+		if (!digits_dots(rel, strlen(rel)))
+			return false;
+		snprintf(ns, n, "debian:%s", rel);
+		*family = "Debian";
+		return true;
+	}
+	if (fl == 6 && !strncmp(eco, "Ubuntu", 6)) {
+		/* "Ubuntu:22.04:LTS" and "Ubuntu:22.04"; "Ubuntu:Pro:…" and FIPS
+		 * streams are other products and are not matched. */
+		const char *end = strchr(rel, ':');
+		size_t len = end ? (size_t)(end - rel) : strlen(rel);
+		if (end && strcmp(end, ":LTS") != 0)
+			return false;
+		if (!digits_dots(rel, len))
+			return false;
+		snprintf(ns, n, "ubuntu:%.*s", (int)len, rel);
+		*family = "Ubuntu";
+		return true;
+	}
+	return false;
+}
+
+struct ids {
+	const char *v[32];
+	size_t n;
+};
+
+static void ids_add(struct ids *ids, const char *id)
+{
+	for (size_t i = 0; i < ids->n; i++)
+		if (!strcmp(ids->v[i], id))
+			return;
+	if (ids->n < ARRAY_LEN(ids->v))
+		ids->v[ids->n++] = id;
+}
+
+static int string_array(json_t *o, const char *key, const char *where, json_t **out, struct err *e)
+{
+	if (jarr(o, key, where, out, e))
+		return -1;
+	size_t i;
+	json_t *v;
+	if (*out)
+		json_array_foreach (*out, i, v)
+			if (!json_is_string(v)) {
+				err_set(e, "%s.%s[%zu]: expected a string, found %s", where, key, i, json_type_name(v));
+				return -1;
+			}
+	return 0;
+}
+
+struct severity_info {
+	const char *v3, *v2, *word;
+};
+
+/* severity[]: CVSS vectors, and a distribution's own rating (Ubuntu's
+ * {"type": "Ubuntu", "score": "medium"}). */
+static int severities(json_t *arr, const char *where, struct severity_info *si, struct err *e)
+{
+	size_t i;
+	json_t *s;
+	json_array_foreach (arr, i, s) {
+		char w[224];
+		snprintf(w, sizeof w, "%s.severity[%zu]", where, i);
+		if (!json_is_object(s)) {
+			err_set(e, "%s: expected an object, found %s", w, json_type_name(s));
+			return -1;
+		}
+		const char *type, *score;
+		if (jstr(s, "type", w, &type, e) || jstr(s, "score", w, &score, e))
+			return -1;
+		if (!type || !score)
+			continue;
+		if (!strcmp(type, "CVSS_V3") && !si->v3)
+			si->v3 = score;
+		else if (!strcmp(type, "CVSS_V2") && !si->v2)
+			si->v2 = score;
+		else if (!strcmp(type, "Ubuntu") && !si->word)
+			si->word = score;
+	}
+	return 0;
+}
+
+/* A rating word in ecosystem_specific / database_specific ("urgency",
+ * "severity", "priority"). */
+static void specific_word(json_t *o, struct severity_info *si)
+{
+	static const char *const keys[] = {"urgency", "severity", "priority"};
+	if (!json_is_object(o) || si->word)
+		return;
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(o, keys[i]);
+		if (json_is_string(v)) {
+			si->word = json_string_value(v);
+			return;
+		}
+	}
+}
+
+/* A rating word → LOW…CRITICAL, NULL when it is not one. */
+static const char *word_severity(const char *w)
+{
+	static const struct {
+		const char *word, *sev;
+	} map[] = {{"negligible", "LOW"},	{"unimportant", "LOW"}, {"low", "LOW"},
+		   {"medium", "MEDIUM"},	{"moderate", "MEDIUM"}, {"high", "HIGH"},
+		   {"important", "HIGH"},	{"critical", "CRITICAL"}};
+	if (!w)
+		return NULL;
+	size_t n = strlen(w);
+	while (n > 0 && w[n - 1] == '*')
+		n--;
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (strlen(map[i].word) == n && !strncasecmp(w, map[i].word, n))
+			return map[i].sev;
+	return NULL;
+}
+
+static const char *const event_kinds[] = {"introduced", "fixed", "last_affected", "limit"};
+
+/* Validates one range's range's events. */
+static int check_events(json_t *events, const char *where, struct err *e)
+{
+	size_t i;
+	json_t *ev;
+	json_array_foreach (events, i, ev) {
+		if (!json_is_object(ev)) {
+			err_set(e, "%s[%zu]: expected an object, found %s", where, i, json_type_name(ev));
+			return -1;
+		}
+		size_t found = 0;
+		for (size_t k = 0; k < ARRAY_LEN(event_kinds); k++) {
+			json_t *v = json_object_get(ev, event_kinds[k]);
+			if (!v)
+				continue;
+			if (!json_is_string(v) || !*json_string_value(v)) {
+				err_set(e, "%s[%zu].%s: expected a version string", where, i, event_kinds[k]);
+				return -1;
+			}
+			found++;
+		}
+		if (found != 1) {
+			err_set(e, "%s[%zu]: an event has exactly one of introduced, fixed, last_affected, limit",
+				where, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int store_events(struct vdb *db, int64_t adv, json_t *ranges, json_t *versions, struct err *e)
+{
+	size_t i, k, no = 0;
+	json_t *r, *ev;
+	if (ranges)
+		json_array_foreach (ranges, i, r) {
+			const char *type = json_string_value(json_object_get(r, "type"));
+			if (!type || strcmp(type, "ECOSYSTEM") != 0)
+				continue;
+			json_array_foreach (json_object_get(r, "events"), k, ev)
+				for (size_t m = 0; m < ARRAY_LEN(event_kinds); m++) {
+					const char *v = json_string_value(json_object_get(ev, event_kinds[m]));
+					if (v && imp_event(db, adv, (int)no, event_kinds[m], v, e) != 0)
+						return -1;
+				}
+			no++;
+		}
+	if (versions)
+		json_array_foreach (versions, k, ev)
+			if (imp_event(db, adv, -1, "version", json_string_value(ev), e) != 0)
+				return -1;
+	return 0;
+}
+
+/* One affected[] entry: -1 on error, 0 when skipped (an ecosystem vigil
+ * does not match), 1 when stored. */
+static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, const char *record_id,
+			  const struct ids *ids, const struct severity_info *top, json_t *rec, struct err *e)
+{
+	if (!json_is_object(a)) {
+		err_set(e, "%s: expected an object, found %s", where, json_type_name(a));
+		return -1;
+	}
+	json_t *pkg, *ranges, *versions, *sev;
+	if (jobj(a, "package", where, &pkg, e) || jarr(a, "ranges", where, &ranges, e) ||
+	    string_array(a, "versions", where, &versions, e) || jarr(a, "severity", where, &sev, e))
+		return -1;
+	if (!pkg)
+		return 0; /* nothing to match it against */
+	char w[128];
+	snprintf(w, sizeof w, "%s.package", where);
+	const char *eco, *name;
+	if (jstr(pkg, "ecosystem", w, &eco, e) || jstr(pkg, "name", w, &name, e))
+		return -1;
+	char ns[48];
+	const char *family;
+	if (!eco || !name || !*name || !osv_namespace(eco, ns, sizeof ns, &family))
+		return 0;
+	bool eco_range = false, other_range = false;
+	size_t i;
+	json_t *r;
+	if (ranges)
+		json_array_foreach (ranges, i, r) {
+			char wr[160];
+			snprintf(wr, sizeof wr, "%s.ranges[%zu]", where, i);
+			if (!json_is_object(r)) {
+				err_set(e, "%s: expected an object, found %s", wr, json_type_name(r));
+				return -1;
+			}
+			const char *type;
+			json_t *events;
+			if (jstr(r, "type", wr, &type, e) || jarr(r, "events", wr, &events, e))
+				return -1;
+			if (!type || !events) {
+				err_set(e, "%s: a range needs \"type\" and \"events\"", wr);
+				return -1;
+			}
+			snprintf(wr + strlen(wr), sizeof wr - strlen(wr), ".events");
+			if (check_events(events, wr, e) != 0)
+				return -1;
+			if (!strcmp(type, "ECOSYSTEM"))
+				eco_range = true;
+			else
+				other_range = true;
+		}
+	bool has_versions = versions && json_array_size(versions) > 0;
+	/* Only GIT/SEMVER ranges: nothing vigil can compare distribution
+	 * versions with. Neither ranges nor versions: every version is
+	 * affected (as osv-scanner reads it). */
+	if (!eco_range && !has_versions && other_range)
+		return 0;
+	bool use_ranges = eco_range || has_versions;
+
+	struct severity_info si = *top;
+	si.word = NULL;
+	if (sev && severities(sev, where, &si, e) != 0)
+		return -1;
+	specific_word(json_object_get(a, "ecosystem_specific"), &si);
+	specific_word(json_object_get(a, "database_specific"), &si);
+	if (!si.word)
+		si.word = top->word;
+	const char *vendor = word_severity(si.word);
+	double s3 = si.v3 ? cvss3_base_score(si.v3) : -1, s2 = si.v2 ? cvss2_base_score(si.v2) : -1;
+
+	char sname[32];
+	snprintf(sname, sizeof sname, "osv:%s", family);
+	int64_t sid;
+	if (imp_source(c, sname, "osv", c->osv_archive, &sid, e) != 0)
+		return -1;
+	for (size_t k = 0; k < ids->n; k++) {
+		struct adv_row row = {
+			.source_id = sid,
+			.ns = ns,
+			.pkg = name,
+			.vuln_id = ids->v[k],
+			.record_id = record_id,
+			.status = "affected",
+			.ranges = use_ranges,
+			.severity = vendor,
+			.cvss_v3_vector = si.v3,
+			.cvss_v3_score = s3,
+			.cvss_v2_vector = si.v2,
+			.cvss_v2_score = s2,
+		};
+		int64_t adv;
+		if (imp_advisory(c->db, &row, &adv, e) != 0 ||
+		    (use_ranges && store_events(c->db, adv, ranges, versions, e) != 0))
+			return -1;
+		const char *summary = json_string_value(json_object_get(rec, "summary"));
+		const char *details = json_string_value(json_object_get(rec, "details"));
+		const char *pub = json_string_value(json_object_get(rec, "published"));
+		const char *mod = json_string_value(json_object_get(rec, "modified"));
+		char *p = pub ? rfc3339_normalize(pub) : NULL, *m = mod ? rfc3339_normalize(mod) : NULL;
+		struct vuln_row v = {
+			.source_id = sid,
+			.vuln_id = ids->v[k],
+			.title = summary && *summary ? summary : NULL,
+			.description = details && *details ? details : NULL,
+			.severity = vendor,
+			.cvss_v3_vector = si.v3,
+			.cvss_v3_score = s3,
+			.cvss_v2_vector = si.v2,
+			.cvss_v2_score = s2,
+			.refs = json_object_get(rec, "vigil_refs"),
+			.published = p,
+			.modified = m,
+		};
+		int rc = imp_vuln(c->db, &v, true, e);
+		free(p);
+		free(m);
+		if (rc != 0)
+			return -1;
+	}
+	return 1;
+}
+
+int feed_osv_record(struct feed_ctx *c, json_t *rec, struct err *e)
+{
+	const char *id, *withdrawn;
+	json_t *aliases, *upstream, *affected, *refs, *sev;
+	if (jstr(rec, "id", "OSV", &id, e) || jstr(rec, "withdrawn", "OSV", &withdrawn, e))
+		return -1;
+	if (!id || !*id || strlen(id) > 128) {
+		err_set(e, "OSV: the record has no usable \"id\"");
+		return -1;
+	}
+	char where[160];
+	snprintf(where, sizeof where, "OSV %s", id);
+	static const char *const strings[] = {"summary", "details", "published", "modified"};
+	for (size_t i = 0; i < ARRAY_LEN(strings); i++) {
+		const char *s;
+		if (jstr(rec, strings[i], where, &s, e))
+			return -1;
+	}
+	if (string_array(rec, "aliases", where, &aliases, e) || string_array(rec, "upstream", where, &upstream, e) ||
+	    jarr(rec, "affected", where, &affected, e) || jarr(rec, "references", where, &refs, e) ||
+	    jarr(rec, "severity", where, &sev, e))
+		return -1;
+	/* Per-record replace: whatever an earlier import stored for this id goes. */
+	if (imp_delete_record(c->db, id, e) != 0)
+		return -1;
+	if (withdrawn && *withdrawn)
+		return 0;
+
+	struct ids ids = {.n = 0};
+	char embedded[64];
+	const char *cve = strstr(id, "-CVE-");
+	if (is_cve_id(id)) {
+		ids_add(&ids, id);
+	} else if (cve && cve != id && is_cve_id(cve + 1)) {
+		snprintf(embedded, sizeof embedded, "%s", cve + 1);
+		ids_add(&ids, embedded);
+	} else {
+		json_t *lists[] = {aliases, upstream};
+		for (size_t l = 0; l < ARRAY_LEN(lists); l++) {
+			size_t i;
+			json_t *v;
+			if (lists[l])
+				json_array_foreach (lists[l], i, v)
+					if (is_cve_id(json_string_value(v)))
+						ids_add(&ids, json_string_value(v));
+		}
+		if (ids.n == 0)
+			ids_add(&ids, id);
+	}
+
+	struct severity_info top = {0};
+	if (sev && severities(sev, where, &top, e) != 0)
+		return -1;
+	specific_word(json_object_get(rec, "database_specific"), &top);
+
+	/* References as a plain array of URLs, attached to the record for
+	 * affected_entry (a private member name no OSV record uses). */
+	json_t *urls = json_array();
+	size_t i;
+	json_t *r;
+	if (refs)
+		json_array_foreach (refs, i, r) {
+			const char *url = json_is_object(r) ? json_string_value(json_object_get(r, "url")) : NULL;
+			if (!url) {
+				err_set(e, "%s.references[%zu]: expected an object with a \"url\" string", where, i);
+				json_decref(urls);
+				return -1;
+			}
+			json_array_append_new(urls, json_string(url));
+		}
+	json_object_set_new(rec, "vigil_refs", urls);
+
+	json_t *a;
+	bool stored = false;
+	if (affected)
+		json_array_foreach (affected, i, a) {
+			char w[96];
+			snprintf(w, sizeof w, "%.60s.affected[%zu]", where, i);
+			int rc = affected_entry(c, a, w, id, &ids, &top, rec, e);
+			if (rc < 0)
+				return -1;
+			stored |= rc > 0;
+		}
+	if (stored)
+		c->records++;
+	return 0;
+}
