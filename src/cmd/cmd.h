@@ -16,5 +16,6 @@ int cmd_main(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_rootfs(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const char usage[] =
 	"  image    scan a container image (archive, OCI layout, or local Docker daemon)\n"
 	"  rootfs   scan an unpacked root filesystem\n"
 	"  sbom     write a software bill of materials (CycloneDX or SPDX) for an image\n"
+	"  db       build and inspect the local vulnerability database\n"
 	"\n"
 	"Run 'vigil COMMAND --help' for a command's options. See vigil(1).\n"
 	"\n"
@@ -31,6 +32,7 @@ static const struct command commands[] = {
 	{"image", cmd_image},
 	{"rootfs", cmd_rootfs},
 	{"sbom", cmd_sbom},
+	{"db", cmd_db},
 };
 
 int cmd_main(int argc, char **argv)
