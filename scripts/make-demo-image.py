@@ -35,8 +35,8 @@ BASE = [
 ]
 ADDED = [
     ("nghttp2-libs", "1.39.2-r0", "x86_64", "nghttp2", "MIT"),
-    ("libcurl", "7.66.0-r0", "x86_64", "curl", "MIT"),
-    ("curl", "7.66.0-r0", "x86_64", "curl", "MIT"),
+    ("libcurl", "7.65.1-r0", "x86_64", "curl", "MIT"),
+    ("curl", "7.65.1-r0", "x86_64", "curl", "MIT"),
 ]
 
 
