@@ -3,6 +3,7 @@
 #include "config.h"
 #include "util/util.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,11 @@ static const struct command commands[] = {
 
 int cmd_main(int argc, char **argv)
 {
+	/* Archive member names are UTF-8 (pax) or raw bytes; libarchive converts
+	 * them through the locale's charset, so use a UTF-8 one whatever the
+	 * environment says (only LC_CTYPE: output formats stay locale-free). */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
 	/* Writes to a closed pipe (a reader that went away) are errors, not deaths. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
