@@ -40,11 +40,12 @@ void inventory_add_notice(struct inventory *inv, const char *fmt, ...)
 	inv->notices[inv->nnotices++] = utf8_sanitize(msg);
 }
 
-/* The analysis of (analyzer, path) in one layer, or NULL. */
+/* The analysis of (analyzer, path) in one layer, or NULL. A path stored
+ * twice in one layer is analysed twice; the last copy wins, as on extraction. */
 static const struct layer_analysis *find_analysis(const struct layer_result *r, const struct analyzer *an,
 						  const char *path)
 {
-	for (size_t i = 0; i < r->nanalyses; i++)
+	for (size_t i = r->nanalyses; i-- > 0;)
 		if (r->analyses[i].analyzer == an && strcmp(r->analyses[i].path, path) == 0)
 			return &r->analyses[i];
 	return NULL;

@@ -112,7 +112,7 @@ struct bundle *bundle_open_daemon(const char *image_name, const struct walk_limi
 	} else if (f.status && f.status != 200) {
 		json_t *j = json_loadb((const char *)f.errbody.data, f.errbody.len, 0, NULL);
 		const char *msg = json_string_value(json_object_get(j, "message"));
-		err_set(e, "docker daemon: %s (HTTP %ld)", msg ? msg : "request failed", f.status);
+		err_set(e, "docker daemon: image %s: %s (HTTP %ld)", image_name, msg ? msg : "request failed", f.status);
 		json_decref(j);
 	} else if (f.rc != CURLE_OK && f.rc != CURLE_WRITE_ERROR) {
 		err_set(e, "docker daemon: %s", f.curl_err[0] ? f.curl_err : curl_easy_strerror(f.rc));
