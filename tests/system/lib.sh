@@ -111,7 +111,8 @@ PY
 # FIELDS is a comma list of Package keys or dotted paths (default Name,Version,Arch).
 json_pkgs() {
   python3 - "$1" "${2:-Name,Version,Arch}" <<'PY'
-import json, sys
+import json, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 fields = sys.argv[2].split(",")
 def get(p, path):
@@ -138,6 +139,7 @@ DOCKERD_PID='' DOCKERD_DIR=''
 
 # start_dockerd: a private daemon (own data-root, exec-root, socket, pidfile, vfs storage, no network
 # setup); exports DOCKER_HOST. Stopped by stop_dockerd or by the EXIT trap, by its pid.
+# Optional ARGS are appended to dockerd's command line (e.g. --config-file FILE --icc=false).
 start_dockerd() {
   require_root
   require_cmd dockerd "$DOCKER_CLI"
@@ -145,7 +147,7 @@ start_dockerd() {
   DOCKERD_DIR=$(mktemp -d /tmp/vigil-dockerd.XXXXXX)
   dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
     --data-root "$DOCKERD_DIR/root" --exec-root "$DOCKERD_DIR/exec" \
-    -H "unix://$DOCKERD_DIR/docker.sock" --pidfile "$DOCKERD_DIR/dockerd.pid" \
+    -H "unix://$DOCKERD_DIR/docker.sock" --pidfile "$DOCKERD_DIR/dockerd.pid" "$@" \
     </dev/null >"$DOCKERD_DIR/dockerd.log" 2>&1 9>&- &
   DOCKERD_PID=$!
   export DOCKER_HOST="unix://$DOCKERD_DIR/docker.sock"
