@@ -1,7 +1,7 @@
 # Thin wrapper around meson/ninja. `make test` is what CI runs (via .ci/run).
 BUILD       ?= build
 ASAN_BUILD  ?= build-asan
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 30
 MESON_TEST  := meson test --print-errorlogs --num-processes 2
 
 .PHONY: all build deps test test-asan fuzz demo bench clean
@@ -41,4 +41,4 @@ bench: deps build
 	bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) bench/out
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz bench/out
