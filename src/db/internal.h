@@ -37,6 +37,7 @@ struct vdb {
 	struct strmap sources;   /* name → struct src_state *, touched this session */
 	uint64_t gen;            /* increments per feed stream; see imp_source */
 	bool in_tx;
+	bool osv_deleted; /* OSV records were replaced or withdrawn: recount */
 };
 
 struct src_state {

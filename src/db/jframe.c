@@ -47,10 +47,7 @@ static int fill(struct jframe *j, struct err *e)
 		return 0;
 	}
 	j->len = (size_t)n;
-	/* A UTF-8 byte order mark some tools write is not JSON; skip it. */
-	if (j->off == 0 && j->len >= 3 && !memcmp(j->buf, "\xef\xbb\xbf", 3))
-		j->pos = 3;
-	return j->pos < j->len ? 1 : fill(j, e);
+	return 1;
 }
 
 static bool is_blank(int c)
@@ -60,6 +57,19 @@ static bool is_blank(int c)
 
 int jf_peek(struct jframe *j, struct err *e)
 {
+	/* A UTF-8 byte order mark some tools write is not JSON; skip it at the
+	 * start of the stream, whatever the read sizes. */
+	while (!j->bom_done) {
+		static const unsigned char bom[] = {0xef, 0xbb, 0xbf};
+		int r = fill(j, e);
+		if (r < 0)
+			return -2;
+		if (r == 0 || j->off + j->pos >= 3 || j->buf[j->pos] != bom[j->off + j->pos]) {
+			j->bom_done = true;
+			break;
+		}
+		j->pos++;
+	}
 	for (;;) {
 		int r = fill(j, e);
 		if (r < 0)

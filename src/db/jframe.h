@@ -33,6 +33,7 @@ struct jframe {
 	size_t max_value;  /* bytes in one framed value */
 	size_t max_depth;
 	bool first; /* no member/element read yet in the current container */
+	bool bom_done;
 	struct buf scratch;
 };
 

@@ -305,6 +305,14 @@ static int meta_set(struct vdb *db, const char *k, const char *v, struct err *e)
 
 int vdb_commit(struct vdb *db, struct err *e)
 {
+	/* A withdrawn or replaced OSV record may have emptied a source this
+	 * session did not otherwise touch: recount every OSV source. */
+	if (db->osv_deleted &&
+	    exec(db->db,
+		 "UPDATE source SET records = (SELECT count(DISTINCT record_id) FROM advisory "
+		 "WHERE advisory.source_id = source.id) WHERE kind = 'osv'",
+		 e) != 0)
+		return -1;
 	const char *k;
 	void *v;
 	for (size_t it = 0; strmap_next(&db->sources, &it, &k, &v);) {
@@ -437,6 +445,8 @@ int imp_delete_record(struct vdb *db, const char *record_id, struct err *e)
 		sqlite3_bind_text(db->st[dels[i]], 1, record_id, -1, SQLITE_STATIC);
 		if (step_done(db->db, db->st[dels[i]], "replacing a record", e) != 0)
 			return -1;
+		if (sqlite3_changes(db->db) > 0)
+			db->osv_deleted = true;
 	}
 	return 0;
 }
