@@ -33,6 +33,7 @@ struct analysis {
 	char *owner;    /* package name ("libc6", arch suffix removed) */
 	char **files;   /* normalised paths */
 	size_t nfiles;
+	char *text; /* passwd/group/shadow: the file's text (misconf image checks) */
 };
 void analysis_clear(struct analysis *a);
 
@@ -59,5 +60,6 @@ extern const struct analyzer analyzer_apk;
 extern const struct analyzer analyzer_dpkg_status;
 extern const struct analyzer analyzer_dpkg_list;
 extern const struct analyzer analyzer_rpm;
+extern const struct analyzer analyzer_passwd;
 
 #endif

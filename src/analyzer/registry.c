@@ -8,6 +8,7 @@ const struct analyzer *const analyzers[] = {
 	&analyzer_dpkg_status,
 	&analyzer_dpkg_list,
 	&analyzer_rpm,
+	&analyzer_passwd,
 	NULL,
 };
 
@@ -23,6 +24,8 @@ size_t analyzers_matching(const char *path, const struct analyzer **out, size_t 
 void analysis_clear(struct analysis *a)
 {
 	free(a->release_text);
+	free(a->text);
+	a->text = NULL;
 	pkg_list_free(&a->pkgs);
 	free(a->owner);
 	for (size_t i = 0; i < a->nfiles; i++)
