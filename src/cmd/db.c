@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Declared here until cmd.h lists it; the two declarations agree. */
-int cmd_db(int argc, char **argv);
-
 static const char usage[] =
 	"Usage: vigil db COMMAND [OPTIONS]\n"
 	"\n"

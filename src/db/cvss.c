@@ -94,7 +94,7 @@ static double roundup31(double x)
 	return (double)(i / 10000 + 1) / 10.0;
 }
 
-double cvss3_base_score(const char *vector)
+double vdb_cvss3_score(const char *vector)
 {
 	bool v30;
 	if (!strncmp(vector, "CVSS:3.1/", 9))
@@ -128,7 +128,7 @@ double cvss3_base_score(const char *vector)
 	return roundup31(raw);
 }
 
-double cvss2_base_score(const char *vector)
+double vdb_cvss2_score(const char *vector)
 {
 	/* NVD and some feeds wrap v2 vectors in parentheses or prefix "CVSS:2.0/". */
 	char buf[128];

@@ -15,7 +15,7 @@
 
 /* ---- JSON accessors ---- */
 
-const char *json_type_name(const json_t *v)
+const char *vdb_json_type(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
@@ -45,14 +45,14 @@ static int typed(const json_t *o, const char *key, const char *where, json_type 
 		return 0;
 	if (json_typeof(v) != want) {
 		err_set(e, "%s%s%s: expected %s, found %s", where, where[0] ? "." : "", key, want_name,
-			json_type_name(v));
+			vdb_json_type(v));
 		return -1;
 	}
 	*out = v;
 	return 0;
 }
 
-int jstr(const json_t *o, const char *key, const char *where, const char **out, struct err *e)
+int vdb_jstr(const json_t *o, const char *key, const char *where, const char **out, struct err *e)
 {
 	json_t *v;
 	*out = NULL;
@@ -63,17 +63,17 @@ int jstr(const json_t *o, const char *key, const char *where, const char **out, 
 	return 0;
 }
 
-int jarr(const json_t *o, const char *key, const char *where, json_t **out, struct err *e)
+int vdb_jarr(const json_t *o, const char *key, const char *where, json_t **out, struct err *e)
 {
 	return typed(o, key, where, JSON_ARRAY, "an array", out, e);
 }
 
-int jobj(const json_t *o, const char *key, const char *where, json_t **out, struct err *e)
+int vdb_jobj(const json_t *o, const char *key, const char *where, json_t **out, struct err *e)
 {
 	return typed(o, key, where, JSON_OBJECT, "an object", out, e);
 }
 
-char *rfc3339_normalize(const char *s)
+char *vdb_rfc3339(const char *s)
 {
 	/* YYYY-MM-DDTHH:MM:SS is 19 characters; anything shorter or otherwise
 	 * shaped is kept as the feed wrote it. */
@@ -150,22 +150,22 @@ static json_t *collect_object(struct jframe *j, char *first_key, json_t *first_v
 	json_t *obj = json_object();
 	json_object_set_new(obj, first_key, first_val);
 	free(first_key);
-	uint64_t start = jf_offset(j);
+	uint64_t start = vdb_jf_offset(j);
 	for (;;) {
 		char *key;
-		int r = jf_object_next(j, &key, e);
+		int r = vdb_jf_object_next(j, &key, e);
 		if (r < 0)
 			goto fail;
 		if (r == 0)
 			return obj;
-		json_t *v = jf_value(j, e);
+		json_t *v = vdb_jf_value(j, e);
 		if (!v) {
 			free(key);
 			goto fail;
 		}
 		json_object_set_new(obj, key, v);
 		free(key);
-		if (jf_offset(j) - start > j->max_value) {
+		if (vdb_jf_offset(j) - start > j->max_value) {
 			err_set(e, "JSON document larger than %zu bytes", j->max_value);
 			goto fail;
 		}
@@ -182,14 +182,14 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 	for (;;) {
 		if (!strcmp(key, "vulnerabilities")) {
 			seen = true;
-			if (jf_array_begin(j, e) != 0)
+			if (vdb_jf_array_begin(j, e) != 0)
 				goto fail;
 			int r;
-			while ((r = jf_array_next(j, e)) > 0) {
-				json_t *item = jf_value(j, e);
+			while ((r = vdb_jf_array_next(j, e)) > 0) {
+				json_t *item = vdb_jf_value(j, e);
 				if (!item)
 					goto fail;
-				int rc = feed_nvd_item(c, item, index++, e);
+				int rc = vdb_feed_nvd(c, item, index++, e);
 				json_decref(item);
 				if (rc != 0)
 					goto fail;
@@ -197,7 +197,7 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 			if (r < 0)
 				goto fail;
 		} else {
-			json_t *v = jf_value(j, e);
+			json_t *v = vdb_jf_value(j, e);
 			if (!v)
 				goto fail;
 			bool bad = !strcmp(key, "format") &&
@@ -209,7 +209,7 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 			}
 		}
 		free(key);
-		int r = jf_object_next(j, &key, e);
+		int r = vdb_jf_object_next(j, &key, e);
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -228,15 +228,15 @@ fail:
 static int import_debian(struct feed_ctx *c, struct jframe *j, char *key, json_t *val, struct err *e)
 {
 	for (;;) {
-		int rc = feed_debian_package(c, key, val, e);
+		int rc = vdb_feed_debian(c, key, val, e);
 		json_decref(val);
 		free(key);
 		if (rc != 0)
 			return -1;
-		int r = jf_object_next(j, &key, e);
+		int r = vdb_jf_object_next(j, &key, e);
 		if (r <= 0)
 			return r;
-		val = jf_value(j, e);
+		val = vdb_jf_value(j, e);
 		if (!val) {
 			free(key);
 			return -1;
@@ -244,12 +244,12 @@ static int import_debian(struct feed_ctx *c, struct jframe *j, char *key, json_t
 	}
 }
 
-static int import_stream(struct feed_ctx *c, jf_read_fn rd, void *ctx, struct err *e)
+static int import_stream(struct feed_ctx *c, vdb_jf_read_fn rd, void *ctx, struct err *e)
 {
 	struct jframe j;
-	jf_init(&j, rd, ctx);
+	vdb_jf_init(&j, rd, ctx);
 	int rc = -1;
-	int c0 = jf_peek(&j, e);
+	int c0 = vdb_jf_peek(&j, e);
 	if (c0 == -2)
 		goto out;
 	if (c0 == -1) {
@@ -261,9 +261,9 @@ static int import_stream(struct feed_ctx *c, jf_read_fn rd, void *ctx, struct er
 		goto out;
 	}
 	char *key;
-	if (jf_object_begin(&j, e) != 0)
+	if (vdb_jf_object_begin(&j, e) != 0)
 		goto out;
-	int r = jf_object_next(&j, &key, e);
+	int r = vdb_jf_object_next(&j, &key, e);
 	if (r < 0)
 		goto out;
 	if (r == 0) {
@@ -277,7 +277,7 @@ static int import_stream(struct feed_ctx *c, jf_read_fn rd, void *ctx, struct er
 	case FK_ALPINE:
 	case FK_OSV: {
 		bool alpine = classify(key) == FK_ALPINE;
-		json_t *v = jf_value(&j, e);
+		json_t *v = vdb_jf_value(&j, e);
 		if (!v) {
 			free(key);
 			break;
@@ -285,13 +285,13 @@ static int import_stream(struct feed_ctx *c, jf_read_fn rd, void *ctx, struct er
 		json_t *doc = collect_object(&j, key, v, e);
 		if (!doc)
 			break;
-		rc = alpine ? feed_alpine(c, doc, e) : feed_osv_record(c, doc, e);
+		rc = alpine ? vdb_feed_alpine(c, doc, e) : vdb_feed_osv(c, doc, e);
 		json_decref(doc);
 		break;
 	}
 	case FK_DEBIAN:
 	case FK_UNKNOWN: {
-		json_t *v = jf_value(&j, e);
+		json_t *v = vdb_jf_value(&j, e);
 		if (!v) {
 			free(key);
 			break;
@@ -307,9 +307,9 @@ static int import_stream(struct feed_ctx *c, jf_read_fn rd, void *ctx, struct er
 	}
 	}
 	if (rc == 0)
-		rc = jf_finish(&j, e);
+		rc = vdb_jf_finish(&j, e);
 out:
-	jf_free(&j);
+	vdb_jf_free(&j);
 	return rc;
 }
 

@@ -118,12 +118,12 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-int feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e)
+int vdb_feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e)
 {
 	const char *dv, *repo;
 	json_t *pkgs;
-	if (jstr(doc, "distroversion", "", &dv, e) || jstr(doc, "reponame", "", &repo, e) ||
-	    jarr(doc, "packages", "", &pkgs, e))
+	if (vdb_jstr(doc, "distroversion", "", &dv, e) || vdb_jstr(doc, "reponame", "", &repo, e) ||
+	    vdb_jarr(doc, "packages", "", &pkgs, e))
 		return -1;
 	if (!dv || !repo || !pkgs) {
 		err_set(e, "Alpine secdb: \"%s\" is missing", !dv ? "distroversion" : !repo ? "reponame" : "packages");
@@ -143,7 +143,7 @@ int feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e)
 	snprintf(name, sizeof name, "alpine-secdb:%s%s/%s", dv[0] == 'v' || !strcmp(dv, "edge") ? "" : "v", dv,
 		 repo);
 	int64_t sid;
-	if (imp_source(c, name, "alpine-secdb", true, &sid, e) != 0)
+	if (vdb_imp_source(c, name, "alpine-secdb", true, &sid, e) != 0)
 		return -1;
 	size_t i;
 	json_t *entry;
@@ -153,17 +153,17 @@ int feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e)
 		json_t *pkg, *fixes;
 		const char *pname;
 		if (!json_is_object(entry)) {
-			err_set(e, "%s: expected an object, found %s", where, json_type_name(entry));
+			err_set(e, "%s: expected an object, found %s", where, vdb_json_type(entry));
 			return -1;
 		}
-		if (jobj(entry, "pkg", where, &pkg, e))
+		if (vdb_jobj(entry, "pkg", where, &pkg, e))
 			return -1;
 		if (!pkg) {
 			err_set(e, "%s: \"pkg\" is missing", where);
 			return -1;
 		}
 		snprintf(where, sizeof where, "packages[%zu].pkg", i);
-		if (jstr(pkg, "name", where, &pname, e) || jobj(pkg, "secfixes", where, &fixes, e))
+		if (vdb_jstr(pkg, "name", where, &pname, e) || vdb_jobj(pkg, "secfixes", where, &fixes, e))
 			return -1;
 		if (!pname || !*pname) {
 			err_set(e, "%s: \"name\" is missing", where);
@@ -178,7 +178,7 @@ int feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e)
 				continue;
 			if (!json_is_array(ids)) {
 				err_set(e, "%s.secfixes[\"%.40s\"]: expected an array, found %s", where, ver,
-					json_type_name(ids));
+					vdb_json_type(ids));
 				return -1;
 			}
 			bool never = !strcmp(ver, "0");
@@ -189,7 +189,7 @@ int feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e)
 					continue;
 				if (!json_is_string(idv)) {
 					err_set(e, "%s.secfixes[\"%.40s\"][%zu]: expected a string, found %s", where,
-						ver, k, json_type_name(idv));
+						ver, k, vdb_json_type(idv));
 					return -1;
 				}
 				char clean[MAX_IDS][ID_LEN];
@@ -203,7 +203,7 @@ int feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e)
 						.status = never ? "not_affected" : "fixed",
 						.fixed_version = never ? NULL : ver,
 					};
-					if (imp_advisory(c->db, &r, NULL, e) != 0)
+					if (vdb_imp_advisory(c->db, &r, NULL, e) != 0)
 						return -1;
 					c->records++;
 				}

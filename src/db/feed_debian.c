@@ -46,12 +46,12 @@ static int release(struct feed_ctx *c, int64_t sid, const char *pkg, const char 
 		   json_t *rel, const char *where, struct err *e)
 {
 	if (!json_is_object(rel)) {
-		err_set(e, "%s: expected an object, found %s", where, json_type_name(rel));
+		err_set(e, "%s: expected an object, found %s", where, vdb_json_type(rel));
 		return -1;
 	}
 	const char *status, *fixed, *urgency, *nodsa_reason;
-	if (jstr(rel, "status", where, &status, e) || jstr(rel, "fixed_version", where, &fixed, e) ||
-	    jstr(rel, "urgency", where, &urgency, e) || jstr(rel, "nodsa_reason", where, &nodsa_reason, e))
+	if (vdb_jstr(rel, "status", where, &status, e) || vdb_jstr(rel, "fixed_version", where, &fixed, e) ||
+	    vdb_jstr(rel, "urgency", where, &urgency, e) || vdb_jstr(rel, "nodsa_reason", where, &nodsa_reason, e))
 		return -1;
 	if (!status)
 		return 0;
@@ -88,7 +88,7 @@ static int release(struct feed_ctx *c, int64_t sid, const char *pkg, const char 
 		.fixed_version = !strcmp(st, "fixed") ? fixed : NULL,
 		.severity = urgency_severity(urgency),
 	};
-	if (imp_advisory(c->db, &r, NULL, e) != 0)
+	if (vdb_imp_advisory(c->db, &r, NULL, e) != 0)
 		return -1;
 	c->records++;
 	return 0;
@@ -105,13 +105,13 @@ static int release_list(struct feed_ctx *c, int64_t sid, const char *pkg, const 
 		char w[400];
 		snprintf(w, sizeof w, "%s[%zu]", where, i);
 		if (!json_is_object(item)) {
-			err_set(e, "%s: expected an object, found %s", w, json_type_name(item));
+			err_set(e, "%s: expected an object, found %s", w, vdb_json_type(item));
 			return -1;
 		}
 		const char *name = NULL;
 		static const char *const keys[] = {"release", "name", "codename"};
 		for (size_t k = 0; k < ARRAY_LEN(keys) && !name; k++)
-			if (jstr(item, keys[k], w, &name, e))
+			if (vdb_jstr(item, keys[k], w, &name, e))
 				return -1;
 		if (name) {
 			if (release(c, sid, pkg, id, name, item, w, e) != 0)
@@ -130,12 +130,12 @@ static int release_list(struct feed_ctx *c, int64_t sid, const char *pkg, const 
 	return 0;
 }
 
-int feed_debian_package(struct feed_ctx *c, const char *pkg, json_t *cves, struct err *e)
+int vdb_feed_debian(struct feed_ctx *c, const char *pkg, json_t *cves, struct err *e)
 {
 	char where[160];
 	snprintf(where, sizeof where, "Debian tracker: \"%.80s\"", pkg);
 	if (!json_is_object(cves)) {
-		err_set(e, "%s: expected an object, found %s", where, json_type_name(cves));
+		err_set(e, "%s: expected an object, found %s", where, vdb_json_type(cves));
 		return -1;
 	}
 	if (!*pkg) {
@@ -143,7 +143,7 @@ int feed_debian_package(struct feed_ctx *c, const char *pkg, json_t *cves, struc
 		return -1;
 	}
 	int64_t sid;
-	if (imp_source(c, "debian-tracker", "debian-tracker", true, &sid, e) != 0)
+	if (vdb_imp_source(c, "debian-tracker", "debian-tracker", true, &sid, e) != 0)
 		return -1;
 	const char *id;
 	json_t *entry;
@@ -151,17 +151,17 @@ int feed_debian_package(struct feed_ctx *c, const char *pkg, json_t *cves, struc
 		char w[256];
 		snprintf(w, sizeof w, "%s.\"%.40s\"", where, id);
 		if (!json_is_object(entry)) {
-			err_set(e, "%s: expected an object, found %s", w, json_type_name(entry));
+			err_set(e, "%s: expected an object, found %s", w, vdb_json_type(entry));
 			return -1;
 		}
 		if (!*id)
 			continue;
 		const char *desc;
-		if (jstr(entry, "description", w, &desc, e))
+		if (vdb_jstr(entry, "description", w, &desc, e))
 			return -1;
 		if (desc && *desc) {
 			struct vuln_row v = {.source_id = sid, .vuln_id = id, .description = desc};
-			if (imp_vuln(c->db, &v, false, e) != 0)
+			if (vdb_imp_vuln(c->db, &v, false, e) != 0)
 				return -1;
 		}
 		json_t *rels = json_object_get(entry, "releases");
@@ -175,7 +175,7 @@ int feed_debian_package(struct feed_ctx *c, const char *pkg, json_t *cves, struc
 			continue;
 		}
 		if (!json_is_object(rels)) {
-			err_set(e, "%s: expected an object or array, found %s", wr, json_type_name(rels));
+			err_set(e, "%s: expected an object or array, found %s", wr, vdb_json_type(rels));
 			return -1;
 		}
 		const char *codename;

@@ -25,7 +25,7 @@ struct metric {
 static int pick_metric(json_t *metrics, const char *key, const char *where, struct metric *m, struct err *e)
 {
 	json_t *list;
-	if (jarr(metrics, key, where, &list, e))
+	if (vdb_jarr(metrics, key, where, &list, e))
 		return -1;
 	if (!list)
 		return 0;
@@ -34,7 +34,7 @@ static int pick_metric(json_t *metrics, const char *key, const char *where, stru
 	json_t *it;
 	json_array_foreach (list, i, it) {
 		if (!json_is_object(it)) {
-			err_set(e, "%s.%s[%zu]: expected an object, found %s", where, key, i, json_type_name(it));
+			err_set(e, "%s.%s[%zu]: expected an object, found %s", where, key, i, vdb_json_type(it));
 			return -1;
 		}
 		const char *type = json_string_value(json_object_get(it, "type"));
@@ -48,18 +48,18 @@ static int pick_metric(json_t *metrics, const char *key, const char *where, stru
 	char w[128];
 	snprintf(w, sizeof w, "%s.%s", where, key);
 	json_t *data;
-	if (jobj(best, "cvssData", w, &data, e))
+	if (vdb_jobj(best, "cvssData", w, &data, e))
 		return -1;
 	if (!data)
 		return 0;
 	snprintf(w, sizeof w, "%s.%s.cvssData", where, key);
-	if (jstr(data, "vectorString", w, &m->vector, e) || jstr(data, "baseSeverity", w, &m->severity, e))
+	if (vdb_jstr(data, "vectorString", w, &m->vector, e) || vdb_jstr(data, "baseSeverity", w, &m->severity, e))
 		return -1;
-	if (!m->severity && jstr(best, "baseSeverity", w, &m->severity, e))
+	if (!m->severity && vdb_jstr(best, "baseSeverity", w, &m->severity, e))
 		return -1;
 	json_t *score = json_object_get(data, "baseScore");
 	if (score && !json_is_number(score) && !json_is_null(score)) {
-		err_set(e, "%s.baseScore: expected a number, found %s", w, json_type_name(score));
+		err_set(e, "%s.baseScore: expected a number, found %s", w, vdb_json_type(score));
 		return -1;
 	}
 	m->score = score ? json_number_value(score) : 0;
@@ -80,16 +80,16 @@ static char *upper(const char *s)
 	return u;
 }
 
-int feed_nvd_item(struct feed_ctx *c, json_t *item, size_t index, struct err *e)
+int vdb_feed_nvd(struct feed_ctx *c, json_t *item, size_t index, struct err *e)
 {
 	char where[96];
 	snprintf(where, sizeof where, "vulnerabilities[%zu]", index);
 	if (!json_is_object(item)) {
-		err_set(e, "%s: expected an object, found %s", where, json_type_name(item));
+		err_set(e, "%s: expected an object, found %s", where, vdb_json_type(item));
 		return -1;
 	}
 	json_t *cve;
-	if (jobj(item, "cve", where, &cve, e))
+	if (vdb_jobj(item, "cve", where, &cve, e))
 		return -1;
 	if (!cve) {
 		err_set(e, "%s: \"cve\" is missing", where);
@@ -98,10 +98,10 @@ int feed_nvd_item(struct feed_ctx *c, json_t *item, size_t index, struct err *e)
 	snprintf(where, sizeof where, "vulnerabilities[%zu].cve", index);
 	const char *id, *pub, *mod;
 	json_t *descs, *metrics, *weak, *refs;
-	if (jstr(cve, "id", where, &id, e) || jstr(cve, "published", where, &pub, e) ||
-	    jstr(cve, "lastModified", where, &mod, e) || jarr(cve, "descriptions", where, &descs, e) ||
-	    jobj(cve, "metrics", where, &metrics, e) || jarr(cve, "weaknesses", where, &weak, e) ||
-	    jarr(cve, "references", where, &refs, e))
+	if (vdb_jstr(cve, "id", where, &id, e) || vdb_jstr(cve, "published", where, &pub, e) ||
+	    vdb_jstr(cve, "lastModified", where, &mod, e) || vdb_jarr(cve, "descriptions", where, &descs, e) ||
+	    vdb_jobj(cve, "metrics", where, &metrics, e) || vdb_jarr(cve, "weaknesses", where, &weak, e) ||
+	    vdb_jarr(cve, "references", where, &refs, e))
 		return -1;
 	if (!id || !*id || strlen(id) > 64) {
 		err_set(e, "%s: no usable \"id\"", where);
@@ -153,9 +153,9 @@ int feed_nvd_item(struct feed_ctx *c, json_t *item, size_t index, struct err *e)
 		}
 
 	int64_t sid;
-	int rc = imp_source(c, "nvd", "nvd", false, &sid, e);
+	int rc = vdb_imp_source(c, "nvd", "nvd", false, &sid, e);
 	char *sev = upper(v3 && v3->severity ? v3->severity : v2.severity);
-	char *p = pub ? rfc3339_normalize(pub) : NULL, *m = mod ? rfc3339_normalize(mod) : NULL;
+	char *p = pub ? vdb_rfc3339(pub) : NULL, *m = mod ? vdb_rfc3339(mod) : NULL;
 	if (rc == 0) {
 		struct vuln_row row = {
 			.source_id = sid,
@@ -171,7 +171,7 @@ int feed_nvd_item(struct feed_ctx *c, json_t *item, size_t index, struct err *e)
 			.published = p,
 			.modified = m,
 		};
-		rc = imp_vuln(c->db, &row, true, e);
+		rc = vdb_imp_vuln(c->db, &row, true, e);
 	}
 	free(sev);
 	free(p);

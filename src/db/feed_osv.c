@@ -78,8 +78,10 @@ static bool osv_namespace(const char *eco, char *ns, size_t n, const char **fami
 	return false;
 }
 
+/* The ids a record reports. Real records name a handful; a record naming
+ * more than 64 CVEs keeps the first 64 rather than growing without bound. */
 struct ids {
-	const char *v[32];
+	const char *v[64];
 	size_t n;
 };
 
@@ -94,14 +96,14 @@ static void ids_add(struct ids *ids, const char *id)
 
 static int string_array(json_t *o, const char *key, const char *where, json_t **out, struct err *e)
 {
-	if (jarr(o, key, where, out, e))
+	if (vdb_jarr(o, key, where, out, e))
 		return -1;
 	size_t i;
 	json_t *v;
 	if (*out)
 		json_array_foreach (*out, i, v)
 			if (!json_is_string(v)) {
-				err_set(e, "%s.%s[%zu]: expected a string, found %s", where, key, i, json_type_name(v));
+				err_set(e, "%s.%s[%zu]: expected a string, found %s", where, key, i, vdb_json_type(v));
 				return -1;
 			}
 	return 0;
@@ -121,11 +123,11 @@ static int severities(json_t *arr, const char *where, struct severity_info *si, 
 		char w[224];
 		snprintf(w, sizeof w, "%s.severity[%zu]", where, i);
 		if (!json_is_object(s)) {
-			err_set(e, "%s: expected an object, found %s", w, json_type_name(s));
+			err_set(e, "%s: expected an object, found %s", w, vdb_json_type(s));
 			return -1;
 		}
 		const char *type, *score;
-		if (jstr(s, "type", w, &type, e) || jstr(s, "score", w, &score, e))
+		if (vdb_jstr(s, "type", w, &type, e) || vdb_jstr(s, "score", w, &score, e))
 			return -1;
 		if (!type || !score)
 			continue;
@@ -183,7 +185,7 @@ static int check_events(json_t *events, const char *where, struct err *e)
 	json_t *ev;
 	json_array_foreach (events, i, ev) {
 		if (!json_is_object(ev)) {
-			err_set(e, "%s[%zu]: expected an object, found %s", where, i, json_type_name(ev));
+			err_set(e, "%s[%zu]: expected an object, found %s", where, i, vdb_json_type(ev));
 			return -1;
 		}
 		size_t found = 0;
@@ -218,14 +220,14 @@ static int store_events(struct vdb *db, int64_t adv, json_t *ranges, json_t *ver
 			json_array_foreach (json_object_get(r, "events"), k, ev)
 				for (size_t m = 0; m < ARRAY_LEN(event_kinds); m++) {
 					const char *v = json_string_value(json_object_get(ev, event_kinds[m]));
-					if (v && imp_event(db, adv, (int)no, event_kinds[m], v, e) != 0)
+					if (v && vdb_imp_event(db, adv, (int)no, event_kinds[m], v, e) != 0)
 						return -1;
 				}
 			no++;
 		}
 	if (versions)
 		json_array_foreach (versions, k, ev)
-			if (imp_event(db, adv, -1, "version", json_string_value(ev), e) != 0)
+			if (vdb_imp_event(db, adv, -1, "version", json_string_value(ev), e) != 0)
 				return -1;
 	return 0;
 }
@@ -236,19 +238,19 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			  const struct ids *ids, const struct severity_info *top, json_t *rec, struct err *e)
 {
 	if (!json_is_object(a)) {
-		err_set(e, "%s: expected an object, found %s", where, json_type_name(a));
+		err_set(e, "%s: expected an object, found %s", where, vdb_json_type(a));
 		return -1;
 	}
 	json_t *pkg, *ranges, *versions, *sev;
-	if (jobj(a, "package", where, &pkg, e) || jarr(a, "ranges", where, &ranges, e) ||
-	    string_array(a, "versions", where, &versions, e) || jarr(a, "severity", where, &sev, e))
+	if (vdb_jobj(a, "package", where, &pkg, e) || vdb_jarr(a, "ranges", where, &ranges, e) ||
+	    string_array(a, "versions", where, &versions, e) || vdb_jarr(a, "severity", where, &sev, e))
 		return -1;
 	if (!pkg)
 		return 0; /* nothing to match it against */
 	char w[128];
 	snprintf(w, sizeof w, "%s.package", where);
 	const char *eco, *name;
-	if (jstr(pkg, "ecosystem", w, &eco, e) || jstr(pkg, "name", w, &name, e))
+	if (vdb_jstr(pkg, "ecosystem", w, &eco, e) || vdb_jstr(pkg, "name", w, &name, e))
 		return -1;
 	char ns[48];
 	const char *family;
@@ -262,12 +264,12 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			char wr[160];
 			snprintf(wr, sizeof wr, "%s.ranges[%zu]", where, i);
 			if (!json_is_object(r)) {
-				err_set(e, "%s: expected an object, found %s", wr, json_type_name(r));
+				err_set(e, "%s: expected an object, found %s", wr, vdb_json_type(r));
 				return -1;
 			}
 			const char *type;
 			json_t *events;
-			if (jstr(r, "type", wr, &type, e) || jarr(r, "events", wr, &events, e))
+			if (vdb_jstr(r, "type", wr, &type, e) || vdb_jarr(r, "events", wr, &events, e))
 				return -1;
 			if (!type || !events) {
 				err_set(e, "%s: a range needs \"type\" and \"events\"", wr);
@@ -298,12 +300,12 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 	if (!si.word)
 		si.word = top->word;
 	const char *vendor = word_severity(si.word);
-	double s3 = si.v3 ? cvss3_base_score(si.v3) : -1, s2 = si.v2 ? cvss2_base_score(si.v2) : -1;
+	double s3 = si.v3 ? vdb_cvss3_score(si.v3) : -1, s2 = si.v2 ? vdb_cvss2_score(si.v2) : -1;
 
 	char sname[32];
 	snprintf(sname, sizeof sname, "osv:%s", family);
 	int64_t sid;
-	if (imp_source(c, sname, "osv", c->osv_archive, &sid, e) != 0)
+	if (vdb_imp_source(c, sname, "osv", c->osv_archive, &sid, e) != 0)
 		return -1;
 	for (size_t k = 0; k < ids->n; k++) {
 		struct adv_row row = {
@@ -321,14 +323,14 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			.cvss_v2_score = s2,
 		};
 		int64_t adv;
-		if (imp_advisory(c->db, &row, &adv, e) != 0 ||
+		if (vdb_imp_advisory(c->db, &row, &adv, e) != 0 ||
 		    (use_ranges && store_events(c->db, adv, ranges, versions, e) != 0))
 			return -1;
 		const char *summary = json_string_value(json_object_get(rec, "summary"));
 		const char *details = json_string_value(json_object_get(rec, "details"));
 		const char *pub = json_string_value(json_object_get(rec, "published"));
 		const char *mod = json_string_value(json_object_get(rec, "modified"));
-		char *p = pub ? rfc3339_normalize(pub) : NULL, *m = mod ? rfc3339_normalize(mod) : NULL;
+		char *p = pub ? vdb_rfc3339(pub) : NULL, *m = mod ? vdb_rfc3339(mod) : NULL;
 		struct vuln_row v = {
 			.source_id = sid,
 			.vuln_id = ids->v[k],
@@ -343,7 +345,7 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			.published = p,
 			.modified = m,
 		};
-		int rc = imp_vuln(c->db, &v, true, e);
+		int rc = vdb_imp_vuln(c->db, &v, true, e);
 		free(p);
 		free(m);
 		if (rc != 0)
@@ -352,11 +354,11 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 	return 1;
 }
 
-int feed_osv_record(struct feed_ctx *c, json_t *rec, struct err *e)
+int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 {
 	const char *id, *withdrawn;
 	json_t *aliases, *upstream, *affected, *refs, *sev;
-	if (jstr(rec, "id", "OSV", &id, e) || jstr(rec, "withdrawn", "OSV", &withdrawn, e))
+	if (vdb_jstr(rec, "id", "OSV", &id, e) || vdb_jstr(rec, "withdrawn", "OSV", &withdrawn, e))
 		return -1;
 	if (!id || !*id || strlen(id) > 128) {
 		err_set(e, "OSV: the record has no usable \"id\"");
@@ -367,15 +369,15 @@ int feed_osv_record(struct feed_ctx *c, json_t *rec, struct err *e)
 	static const char *const strings[] = {"summary", "details", "published", "modified"};
 	for (size_t i = 0; i < ARRAY_LEN(strings); i++) {
 		const char *s;
-		if (jstr(rec, strings[i], where, &s, e))
+		if (vdb_jstr(rec, strings[i], where, &s, e))
 			return -1;
 	}
 	if (string_array(rec, "aliases", where, &aliases, e) || string_array(rec, "upstream", where, &upstream, e) ||
-	    jarr(rec, "affected", where, &affected, e) || jarr(rec, "references", where, &refs, e) ||
-	    jarr(rec, "severity", where, &sev, e))
+	    vdb_jarr(rec, "affected", where, &affected, e) || vdb_jarr(rec, "references", where, &refs, e) ||
+	    vdb_jarr(rec, "severity", where, &sev, e))
 		return -1;
 	/* Per-record replace: whatever an earlier import stored for this id goes. */
-	if (imp_delete_record(c->db, id, e) != 0)
+	if (vdb_imp_delete_record(c->db, id, e) != 0)
 		return -1;
 	if (withdrawn && *withdrawn)
 		return 0;

@@ -35,7 +35,7 @@ struct vdb {
 	sqlite3_stmt *st[ST__N];
 	char *now;               /* imported_at of this session, RFC 3339 */
 	struct strmap sources;   /* name → struct src_state *, touched this session */
-	uint64_t gen;            /* increments per feed stream; see imp_source */
+	uint64_t gen;            /* increments per feed stream; see vdb_imp_source */
 	bool in_tx;
 	bool osv_deleted; /* OSV records were replaced or withdrawn: recount */
 };
@@ -65,7 +65,7 @@ struct vdb *vdb_wrap(sqlite3 *handle, const char *path, struct err *e);
 
 /* Finds or creates source name for this session. With wipe, its existing
  * rows are deleted the first time this stream (ctx->gen) asks for it. */
-int imp_source(struct feed_ctx *c, const char *name, const char *kind, bool wipe, int64_t *id, struct err *e);
+int vdb_imp_source(struct feed_ctx *c, const char *name, const char *kind, bool wipe, int64_t *id, struct err *e);
 
 struct adv_row {
 	int64_t source_id;
@@ -74,11 +74,11 @@ struct adv_row {
 	const char *cvss_v3_vector, *cvss_v2_vector;
 	double cvss_v3_score, cvss_v2_score;
 };
-int imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, struct err *e);
-int imp_event(struct vdb *db, int64_t adv_id, int range_no, const char *event, const char *version,
+int vdb_imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, struct err *e);
+int vdb_imp_event(struct vdb *db, int64_t adv_id, int range_no, const char *event, const char *version,
 	      struct err *e);
 /* Removes an OSV record's advisories from every osv source. */
-int imp_delete_record(struct vdb *db, const char *record_id, struct err *e);
+int vdb_imp_delete_record(struct vdb *db, const char *record_id, struct err *e);
 
 struct vuln_row {
 	int64_t source_id;
@@ -89,30 +89,30 @@ struct vuln_row {
 	const char *published, *modified;
 };
 /* replace: overwrite an existing (vuln_id, source) row; else keep the first. */
-int imp_vuln(struct vdb *db, const struct vuln_row *r, bool replace, struct err *e);
+int vdb_imp_vuln(struct vdb *db, const struct vuln_row *r, bool replace, struct err *e);
 
 /* Parsers (feed_*.c). Each validates its input and fails with a message
  * that names the place in the document ("packages[3].pkg.secfixes: …"). */
-int feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e);
-int feed_debian_package(struct feed_ctx *c, const char *pkg, json_t *cves, struct err *e);
-int feed_osv_record(struct feed_ctx *c, json_t *rec, struct err *e);
-int feed_nvd_item(struct feed_ctx *c, json_t *item, size_t index, struct err *e);
+int vdb_feed_alpine(struct feed_ctx *c, json_t *doc, struct err *e);
+int vdb_feed_debian(struct feed_ctx *c, const char *pkg, json_t *cves, struct err *e);
+int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e);
+int vdb_feed_nvd(struct feed_ctx *c, json_t *item, size_t index, struct err *e);
 
 /* Small JSON accessors that explain type errors. */
-const char *json_type_name(const json_t *v);
+const char *vdb_json_type(const json_t *v);
 /* Member key of o as a string; NULL when absent or null; -1 (with e) when
  * present with another type. */
-int jstr(const json_t *o, const char *key, const char *where, const char **out, struct err *e);
+int vdb_jstr(const json_t *o, const char *key, const char *where, const char **out, struct err *e);
 /* Same for arrays and objects; out NULL when absent or null. */
-int jarr(const json_t *o, const char *key, const char *where, json_t **out, struct err *e);
-int jobj(const json_t *o, const char *key, const char *where, json_t **out, struct err *e);
+int vdb_jarr(const json_t *o, const char *key, const char *where, json_t **out, struct err *e);
+int vdb_jobj(const json_t *o, const char *key, const char *where, json_t **out, struct err *e);
 
 /* "2019-09-10T17:15:00.000" → "2019-09-10T17:15:00Z" (seconds, UTC
  * designator added when missing); other strings are copied. */
-char *rfc3339_normalize(const char *s);
+char *vdb_rfc3339(const char *s);
 
 /* CVSS base scores from vectors (cvss.c); -1 when the vector is invalid. */
-double cvss3_base_score(const char *vector);
-double cvss2_base_score(const char *vector);
+double vdb_cvss3_score(const char *vector);
+double vdb_cvss2_score(const char *vector);
 
 #endif

@@ -5,7 +5,7 @@
 
 enum { JF_CHUNK = 256 * 1024 };
 
-void jf_init(struct jframe *j, jf_read_fn read, void *ctx)
+void vdb_jf_init(struct jframe *j, vdb_jf_read_fn read, void *ctx)
 {
 	memset(j, 0, sizeof *j);
 	j->read = read;
@@ -18,14 +18,14 @@ void jf_init(struct jframe *j, jf_read_fn read, void *ctx)
 	j->first = true;
 }
 
-void jf_free(struct jframe *j)
+void vdb_jf_free(struct jframe *j)
 {
 	free(j->buf);
 	buf_free(&j->scratch);
 	memset(j, 0, sizeof *j);
 }
 
-uint64_t jf_offset(const struct jframe *j)
+uint64_t vdb_jf_offset(const struct jframe *j)
 {
 	return j->off + j->pos;
 }
@@ -55,7 +55,7 @@ static bool is_blank(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int jf_peek(struct jframe *j, struct err *e)
+int vdb_jf_peek(struct jframe *j, struct err *e)
 {
 	/* A UTF-8 byte order mark some tools write is not JSON; skip it at the
 	 * start of the stream, whatever the read sizes. */
@@ -86,8 +86,8 @@ int jf_peek(struct jframe *j, struct err *e)
 /* Consumes the expected byte or explains what came instead. */
 static int expect(struct jframe *j, char want, const char *what, struct err *e)
 {
-	uint64_t at = jf_offset(j);
-	int c = jf_peek(j, e);
+	uint64_t at = vdb_jf_offset(j);
+	int c = vdb_jf_peek(j, e);
 	if (c == -2)
 		return -1;
 	if (c != want) {
@@ -96,7 +96,7 @@ static int expect(struct jframe *j, char want, const char *what, struct err *e)
 				(unsigned long long)at);
 		else
 			err_set(e, "malformed JSON: expected %s at byte %llu, found '%c'", what,
-				(unsigned long long)jf_offset(j), c >= 0x20 && c < 0x7f ? c : '?');
+				(unsigned long long)vdb_jf_offset(j), c >= 0x20 && c < 0x7f ? c : '?');
 		return -1;
 	}
 	j->pos++;
@@ -110,10 +110,10 @@ enum frame_state { FS_NORMAL, FS_STRING, FS_ESCAPE, FS_SCALAR };
 static int frame(struct jframe *j, uint64_t *start, struct err *e)
 {
 	j->scratch.len = 0;
-	int c = jf_peek(j, e);
+	int c = vdb_jf_peek(j, e);
 	if (c == -2)
 		return -1;
-	*start = jf_offset(j);
+	*start = vdb_jf_offset(j);
 	if (c == -1) {
 		err_set(e, "truncated JSON: input ends where a value was expected (byte %llu)",
 			(unsigned long long)*start);
@@ -225,7 +225,7 @@ static json_t *parse_scratch(struct jframe *j, uint64_t start, struct err *e)
 	return v;
 }
 
-json_t *jf_value(struct jframe *j, struct err *e)
+json_t *vdb_jf_value(struct jframe *j, struct err *e)
 {
 	uint64_t start;
 	if (frame(j, &start, e) != 0)
@@ -233,19 +233,19 @@ json_t *jf_value(struct jframe *j, struct err *e)
 	return parse_scratch(j, start, e);
 }
 
-int jf_skip(struct jframe *j, struct err *e)
+int vdb_jf_skip(struct jframe *j, struct err *e)
 {
 	uint64_t start;
 	return frame(j, &start, e);
 }
 
-int jf_object_begin(struct jframe *j, struct err *e)
+int vdb_jf_object_begin(struct jframe *j, struct err *e)
 {
 	j->first = true;
 	return expect(j, '{', "'{'", e);
 }
 
-int jf_array_begin(struct jframe *j, struct err *e)
+int vdb_jf_array_begin(struct jframe *j, struct err *e)
 {
 	j->first = true;
 	return expect(j, '[', "'['", e);
@@ -254,7 +254,7 @@ int jf_array_begin(struct jframe *j, struct err *e)
 /* Consumes a separating ',' or the closing bracket: 1 more follows, 0 closed. */
 static int next_sep(struct jframe *j, char close, struct err *e)
 {
-	int c = jf_peek(j, e);
+	int c = vdb_jf_peek(j, e);
 	if (c == -2)
 		return -1;
 	if (c == close) {
@@ -264,7 +264,7 @@ static int next_sep(struct jframe *j, char close, struct err *e)
 	if (j->first) {
 		if (c == -1) {
 			err_set(e, "truncated JSON: input ends inside a container (byte %llu)",
-				(unsigned long long)jf_offset(j));
+				(unsigned long long)vdb_jf_offset(j));
 			return -1;
 		}
 		j->first = false;
@@ -277,22 +277,22 @@ static int next_sep(struct jframe *j, char close, struct err *e)
 	return 1;
 }
 
-int jf_object_next(struct jframe *j, char **key, struct err *e)
+int vdb_jf_object_next(struct jframe *j, char **key, struct err *e)
 {
 	*key = NULL;
 	int r = next_sep(j, '}', e);
 	if (r <= 0)
 		return r;
-	int c = jf_peek(j, e);
+	int c = vdb_jf_peek(j, e);
 	if (c == -2)
 		return -1;
 	if (c != '"') {
 		if (c == -1)
 			err_set(e, "truncated JSON: input ends where a member name was expected (byte %llu)",
-				(unsigned long long)jf_offset(j));
+				(unsigned long long)vdb_jf_offset(j));
 		else
 			err_set(e, "malformed JSON: expected a member name at byte %llu",
-				(unsigned long long)jf_offset(j));
+				(unsigned long long)vdb_jf_offset(j));
 		return -1;
 	}
 	uint64_t start;
@@ -317,19 +317,19 @@ int jf_object_next(struct jframe *j, char **key, struct err *e)
 	return 1;
 }
 
-int jf_array_next(struct jframe *j, struct err *e)
+int vdb_jf_array_next(struct jframe *j, struct err *e)
 {
 	return next_sep(j, ']', e);
 }
 
-int jf_finish(struct jframe *j, struct err *e)
+int vdb_jf_finish(struct jframe *j, struct err *e)
 {
-	int c = jf_peek(j, e);
+	int c = vdb_jf_peek(j, e);
 	if (c == -2)
 		return -1;
 	if (c != -1) {
 		err_set(e, "malformed JSON: unexpected data after the document at byte %llu",
-			(unsigned long long)jf_offset(j));
+			(unsigned long long)vdb_jf_offset(j));
 		return -1;
 	}
 	return 0;

@@ -20,10 +20,10 @@
 #include <sys/types.h>
 
 /* Reads up to n bytes: returns the count, 0 at end of input, -1 with e set. */
-typedef ssize_t (*jf_read_fn)(void *ctx, void *buf, size_t n, struct err *e);
+typedef ssize_t (*vdb_jf_read_fn)(void *ctx, void *buf, size_t n, struct err *e);
 
 struct jframe {
-	jf_read_fn read;
+	vdb_jf_read_fn read;
 	void *ctx;
 	unsigned char *buf;
 	size_t pos, len, cap;
@@ -37,30 +37,30 @@ struct jframe {
 	struct buf scratch;
 };
 
-void jf_init(struct jframe *j, jf_read_fn read, void *ctx);
-void jf_free(struct jframe *j);
+void vdb_jf_init(struct jframe *j, vdb_jf_read_fn read, void *ctx);
+void vdb_jf_free(struct jframe *j);
 
 /* Offset of the next unread byte. */
-uint64_t jf_offset(const struct jframe *j);
+uint64_t vdb_jf_offset(const struct jframe *j);
 /* Next non-blank byte without consuming it; -1 at end of input, -2 on a read
  * error (e set). */
-int jf_peek(struct jframe *j, struct err *e);
+int vdb_jf_peek(struct jframe *j, struct err *e);
 
 /* Containers. begin consumes the opening bracket (error if something else
  * comes). next returns 1 when a member/element follows (for objects the key
  * is decoded into *key, malloc'd, and the ':' consumed), 0 after consuming
  * the closing bracket, -1 with e set. Only one container level can be walked
- * at a time with next: nested values are read whole with jf_value. */
-int jf_object_begin(struct jframe *j, struct err *e);
-int jf_object_next(struct jframe *j, char **key, struct err *e);
-int jf_array_begin(struct jframe *j, struct err *e);
-int jf_array_next(struct jframe *j, struct err *e);
+ * at a time with next: nested values are read whole with vdb_jf_value. */
+int vdb_jf_object_begin(struct jframe *j, struct err *e);
+int vdb_jf_object_next(struct jframe *j, char **key, struct err *e);
+int vdb_jf_array_begin(struct jframe *j, struct err *e);
+int vdb_jf_array_next(struct jframe *j, struct err *e);
 
 /* Frames the next value and parses it with jansson. NULL with e set. */
-json_t *jf_value(struct jframe *j, struct err *e);
+json_t *vdb_jf_value(struct jframe *j, struct err *e);
 /* Frames and discards the next value (still bounded by the limits). */
-int jf_skip(struct jframe *j, struct err *e);
+int vdb_jf_skip(struct jframe *j, struct err *e);
 /* After the top-level value: only blanks may remain. */
-int jf_finish(struct jframe *j, struct err *e);
+int vdb_jf_finish(struct jframe *j, struct err *e);
 
 #endif

@@ -340,7 +340,7 @@ int vdb_commit(struct vdb *db, struct err *e)
 	return 0;
 }
 
-int imp_source(struct feed_ctx *c, const char *name, const char *kind, bool wipe, int64_t *id, struct err *e)
+int vdb_imp_source(struct feed_ctx *c, const char *name, const char *kind, bool wipe, int64_t *id, struct err *e)
 {
 	struct vdb *db = c->db;
 	struct src_state *s = strmap_get(&db->sources, name);
@@ -405,7 +405,7 @@ static void bind_score(sqlite3_stmt *s, int i, const char *vector, double score)
 		sqlite3_bind_null(s, i);
 }
 
-int imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, struct err *e)
+int vdb_imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, struct err *e)
 {
 	sqlite3_stmt *s = db->st[ST_ADV_INSERT];
 	sqlite3_bind_int64(s, 1, r->source_id);
@@ -428,7 +428,7 @@ int imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, struc
 	return 0;
 }
 
-int imp_event(struct vdb *db, int64_t adv_id, int range_no, const char *event, const char *version, struct err *e)
+int vdb_imp_event(struct vdb *db, int64_t adv_id, int range_no, const char *event, const char *version, struct err *e)
 {
 	sqlite3_stmt *s = db->st[ST_RANGE_INSERT];
 	sqlite3_bind_int64(s, 1, adv_id);
@@ -438,7 +438,7 @@ int imp_event(struct vdb *db, int64_t adv_id, int range_no, const char *event, c
 	return step_done(db->db, s, "adding a range event", e);
 }
 
-int imp_delete_record(struct vdb *db, const char *record_id, struct err *e)
+int vdb_imp_delete_record(struct vdb *db, const char *record_id, struct err *e)
 {
 	static const enum vdb_stmt dels[] = {ST_RECORD_DEL_RANGES, ST_RECORD_DEL_ADV};
 	for (size_t i = 0; i < ARRAY_LEN(dels); i++) {
@@ -459,7 +459,7 @@ static char *array_text(json_t *a)
 	return json_dumps(a, JSON_COMPACT);
 }
 
-int imp_vuln(struct vdb *db, const struct vuln_row *r, bool replace, struct err *e)
+int vdb_imp_vuln(struct vdb *db, const struct vuln_row *r, bool replace, struct err *e)
 {
 	sqlite3_stmt *s = db->st[replace ? ST_VULN_REPLACE : ST_VULN_IGNORE];
 	char *cwe = array_text(r->cwe_ids), *refs = array_text(r->refs);

@@ -521,7 +521,7 @@ static void test_cvss(void **state)
 		{"", -1},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(v3); i++) {
-		double got = cvss3_base_score(v3[i].v);
+		double got = vdb_cvss3_score(v3[i].v);
 		if (got < v3[i].want - 0.001 || got > v3[i].want + 0.001)
 			fail_msg("cvss3(%s) = %g, want %g", v3[i].v, got, v3[i].want);
 	}
@@ -534,7 +534,7 @@ static void test_cvss(void **state)
 		{"AV:N/AC:L/Au:N/C:N/I:N/A:N", 0.0},  {"AV:N/AC:L", -1},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(v2); i++) {
-		double got = cvss2_base_score(v2[i].v);
+		double got = vdb_cvss2_score(v2[i].v);
 		if (got < v2[i].want - 0.001 || got > v2[i].want + 0.001)
 			fail_msg("cvss2(%s) = %g, want %g", v2[i].v, got, v2[i].want);
 	}
@@ -568,18 +568,18 @@ static void test_jframe(void **state)
 	for (size_t step = 1; step <= sizeof doc; step++) {
 		struct mem m = {doc, sizeof doc - 1, 0, step};
 		struct jframe j;
-		jf_init(&j, mem_read, &m);
+		vdb_jf_init(&j, mem_read, &m);
 		struct err e = {{0}};
 		char *key;
-		assert_int_equal(jf_object_begin(&j, &e), 0);
-		assert_int_equal(jf_object_next(&j, &key, &e), 1);
+		assert_int_equal(vdb_jf_object_begin(&j, &e), 0);
+		assert_int_equal(vdb_jf_object_next(&j, &key, &e), 1);
 		assert_string_equal(key, "a\"b");
 		free(key);
-		assert_int_equal(jf_array_begin(&j, &e), 0);
+		assert_int_equal(vdb_jf_array_begin(&j, &e), 0);
 		size_t n = 0;
 		int r;
-		while ((r = jf_array_next(&j, &e)) > 0) {
-			json_t *v = jf_value(&j, &e);
+		while ((r = vdb_jf_array_next(&j, &e)) > 0) {
+			json_t *v = vdb_jf_value(&j, &e);
 			if (!v)
 				fail_msg("step %zu: %s", step, e.msg);
 			if (n == 1)
@@ -589,40 +589,40 @@ static void test_jframe(void **state)
 		}
 		assert_int_equal(r, 0);
 		assert_int_equal(n, 4);
-		assert_int_equal(jf_object_next(&j, &key, &e), 1);
+		assert_int_equal(vdb_jf_object_next(&j, &key, &e), 1);
 		assert_string_equal(key, "c");
 		free(key);
-		json_t *v = jf_value(&j, &e);
+		json_t *v = vdb_jf_value(&j, &e);
 		assert_string_equal(json_string_value(v), "\xc3\xa9");
 		json_decref(v);
-		assert_int_equal(jf_object_next(&j, &key, &e), 0);
-		assert_int_equal(jf_finish(&j, &e), 0);
-		jf_free(&j);
+		assert_int_equal(vdb_jf_object_next(&j, &key, &e), 0);
+		assert_int_equal(vdb_jf_finish(&j, &e), 0);
+		vdb_jf_free(&j);
 	}
 	static const char *const bad[] = {"{\"a\" 1}", "{\"a\":1,}", "{\"a\":1 \"b\":2}", "{\"a\":]", "{\"a\":1"};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		struct mem m = {bad[i], strlen(bad[i]), 0, 3};
 		struct jframe j;
-		jf_init(&j, mem_read, &m);
+		vdb_jf_init(&j, mem_read, &m);
 		struct err e = {{0}};
 		char *key = NULL;
-		int ok = jf_object_begin(&j, &e) == 0;
+		int ok = vdb_jf_object_begin(&j, &e) == 0;
 		while (ok) {
-			int r = jf_object_next(&j, &key, &e);
+			int r = vdb_jf_object_next(&j, &key, &e);
 			free(key);
 			key = NULL;
 			if (r <= 0) {
 				ok = r == 0;
 				break;
 			}
-			json_t *v = jf_value(&j, &e);
+			json_t *v = vdb_jf_value(&j, &e);
 			ok = v != NULL;
 			json_decref(v);
 		}
 		if (ok)
 			fail_msg("framing \"%s\" succeeded", bad[i]);
 		assert_true(e.msg[0] != 0);
-		jf_free(&j);
+		vdb_jf_free(&j);
 	}
 }
 

@@ -463,11 +463,13 @@ static void check_adv(const struct vdb_advisory *a, enum version_scheme s, const
 {
 	const char *fixed;
 	bool got = match_advisory(a, s, v, &fixed);
+	const char *shown = v ? v : "(null)";
 	if (got != want)
-		fail_msg("%s: affected = %d, want %d", v, got, want);
+		fail_msg("%s: affected = %d, want %d", shown, got, want);
 	if (want_fixed || fixed) {
 		if (!want_fixed || !fixed || strcmp(want_fixed, fixed) != 0)
-			fail_msg("%s: fixed = %s, want %s", v, fixed ? fixed : "(none)", want_fixed ? want_fixed : "(none)");
+			fail_msg("%s: fixed = %s, want %s", shown, fixed ? fixed : "(none)",
+				 want_fixed ? want_fixed : "(none)");
 	}
 }
 
