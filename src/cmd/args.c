@@ -28,6 +28,10 @@ enum {
 	OPT_EXIT_CODE,
 	OPT_SCANNERS,
 	OPT_OFFLINE,
+	OPT_IMAGE_SRC,
+	OPT_INSECURE,
+	OPT_USERNAME,
+	OPT_PASSWORD,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +50,10 @@ static const struct option long_opts[] = {
 	{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
 	{"scanners", required_argument, NULL, OPT_SCANNERS},
 	{"offline", no_argument, NULL, OPT_OFFLINE},
+	{"image-src", required_argument, NULL, OPT_IMAGE_SRC},
+	{"insecure", no_argument, NULL, OPT_INSECURE},
+	{"username", required_argument, NULL, OPT_USERNAME},
+	{"password", required_argument, NULL, OPT_PASSWORD},
 	{NULL, 0, NULL, 0},
 };
 
@@ -70,6 +78,21 @@ static int parse_scanners(const char *list, unsigned *out)
 	return rc;
 }
 
+/* A comma list of image sources, Trivy's names: docker, containerd, podman,
+ * remote (= registry). */
+static bool image_src_valid(const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	bool ok = true, any = false;
+	for (char *w = strtok_r(copy, ",", &save); w && ok; w = strtok_r(NULL, ",", &save)) {
+		any = true;
+		ok = !strcmp(w, "docker") || !strcmp(w, "registry") || !strcmp(w, "remote") || !strcmp(w, "containerd") ||
+		     !strcmp(w, "podman");
+	}
+	free(copy);
+	return ok && any;
+}
+
 int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct scan_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -78,6 +101,12 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 	o->list_all_pkgs = c->list_all_default;
 	o->scanners = c->default_scanners;
 	const char *input = NULL;
+	/* Like Trivy's TRIVY_*: the environment gives defaults, flags win. */
+	o->image_src = getenv("VIGIL_IMAGE_SRC");
+	if (o->image_src && !*o->image_src)
+		o->image_src = NULL;
+	o->username = getenv("VIGIL_USERNAME");
+	o->password = getenv("VIGIL_PASSWORD");
 	optind = 1;
 	opterr = 0;
 	int ch;
@@ -149,7 +178,20 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 			}
 			break;
 		case OPT_OFFLINE:
-			break; /* scans never touch the network; accepted for Trivy users */
+			o->offline = true; /* no registry pulls; nothing else uses the network */
+			break;
+		case OPT_IMAGE_SRC:
+			o->image_src = optarg;
+			break;
+		case OPT_INSECURE:
+			o->insecure = true;
+			break;
+		case OPT_USERNAME:
+			o->username = optarg;
+			break;
+		case OPT_PASSWORD:
+			o->password = optarg;
+			break;
 		case OPT_THREADS:
 			o->threads = parse_threads(optarg);
 			if (o->threads < 0) {
@@ -163,6 +205,12 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 				     argv[optind - 1], c->name);
 			return EXIT_USAGE;
 		}
+	}
+	if (o->image_src && !image_src_valid(o->image_src)) {
+		report_error("vigil %s: --image-src: '%s' is not a comma list of docker, registry (or remote), "
+			     "containerd, podman",
+			     c->name, o->image_src);
+		return EXIT_USAGE;
 	}
 	int rest = argc - optind;
 	if (input && rest == 0) {

@@ -3,7 +3,7 @@
 #include "cmd/cmd.h"
 
 static const char usage[] =
-	"Usage: vigil sbom [OPTIONS] NAME[:TAG]\n"
+	"Usage: vigil sbom [OPTIONS] [HOST[:PORT]/]NAME[:TAG|@sha256:DIGEST]\n"
 	"       vigil sbom [OPTIONS] --input PATH[:TAG|@sha256:DIGEST]\n"
 	"\n"
 	"Write a software bill of materials for an image: CycloneDX 1.5 or SPDX 2.3\n"
@@ -13,6 +13,9 @@ static const char usage[] =
 	"  -f, --format FORMAT   cyclonedx (default) or spdx-json\n"
 	"  -o, --output FILE     write to FILE (atomically) instead of stdout\n"
 	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index\n"
+	"      --image-src LIST  docker,registry (default), in that order\n"
+	"      --insecure        plain HTTP to a loopback registry\n"
+	"      --username USER, --password PASS  registry credentials\n"
 	"  -q, --quiet           no warnings on stderr\n"
 	"  -h, --help            this help\n"
 	"\n"

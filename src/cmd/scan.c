@@ -7,6 +7,7 @@
 #include "inventory/build.h"
 #include "match/match.h"
 #include "policy/filter.h"
+#include "registry/registry.h"
 #include "report/report.h"
 #include "util/progress.h"
 
@@ -36,10 +37,72 @@ static void print_layer_warnings(const struct scan_result *res)
 	}
 }
 
+/* A named image from the sources in --image-src order; by default Trivy's
+ * order without containerd and podman: the Docker daemon when it has the
+ * image, else the registry. A source that is not the last one is passed over
+ * when it does not have the image; the last one is opened whatever it says,
+ * so its error is the one reported. */
+static struct bundle *open_named_image(const struct scan_opts *o, const struct walk_limits *lim, char **repo_digest,
+				       struct err *e)
+{
+	const char *list = o->image_src ? o->image_src : "docker,registry";
+	const char *srcs[8];
+	size_t n = 0;
+	char *copy = xstrdup(list), *save = NULL;
+	for (char *w = strtok_r(copy, ",", &save); w && n < ARRAY_LEN(srcs); w = strtok_r(NULL, ",", &save)) {
+		const char *s = !strcmp(w, "docker")				    ? "docker"
+				: !strcmp(w, "registry") || !strcmp(w, "remote") ? "registry"
+										 : NULL;
+		if (!s) {
+			report_warning("image source '%s' is not supported; skipped", w);
+			continue;
+		}
+		if (!strcmp(s, "registry") && o->offline)
+			continue;
+		srcs[n++] = s;
+	}
+	free(copy);
+	if (n == 0) {
+		err_set(e, "%s: no image source to read it from (--image-src %s%s)", o->target, list,
+			o->offline ? ", and --offline rules out registries" : "");
+		return NULL;
+	}
+	/* Docker's name grammar is the registry's: a name neither can use is
+	 * reported as such rather than as "not found". */
+	struct registry_ref parsed;
+	if (registry_ref_parse(o->target, &parsed, e) != 0)
+		return NULL;
+	registry_ref_free(&parsed);
+	struct bundle *b = NULL;
+	bool docker_lacks = false;
+	struct err reg_err = {{0}};
+	for (size_t i = 0; i < n && !b; i++) {
+		bool last = i + 1 == n;
+		if (!strcmp(srcs[i], "docker")) {
+			if (last || bundle_daemon_has_image(o->target)) {
+				b = bundle_open_daemon(o->target, lim, e);
+				break;
+			}
+			docker_lacks = true;
+			continue;
+		}
+		struct registry_opts ro = {.insecure = o->insecure, .username = o->username, .password = o->password};
+		b = bundle_open_registry(o->target, &ro, o->platform, lim, o->threads, repo_digest, last ? e : &reg_err);
+		if (last)
+			break;
+	}
+	struct err last_err = *e;
+	if (!b && docker_lacks)
+		err_set(e, "%s (and the Docker daemon does not have it)", last_err.msg);
+	else if (!b && reg_err.msg[0])
+		err_set(e, "%s; before that: %s", last_err.msg, reg_err.msg);
+	return b;
+}
+
 static int read_image(const struct scan_opts *o, struct scan_result *res, const struct walk_limits *lim,
 		      struct err *e)
 {
-	char *path = NULL, *ref = NULL, *digest = NULL;
+	char *path = NULL, *ref = NULL, *digest = NULL, *repo_digest = NULL;
 	if (o->kind == TARGET_ARCHIVE) {
 		split_input_ref(o->target, &path, &ref, &digest);
 		struct stat st;
@@ -50,7 +113,7 @@ static int read_image(const struct scan_opts *o, struct scan_result *res, const 
 		res->bundle = S_ISDIR(st.st_mode) ? bundle_open_dir(path, lim, o->threads, e)
 						  : bundle_open_tar(path, -1, lim, o->threads, e);
 	} else {
-		res->bundle = bundle_open_daemon(o->target, lim, e);
+		res->bundle = open_named_image(o, lim, &repo_digest, e);
 	}
 	if (!res->bundle)
 		goto fail;
@@ -60,6 +123,11 @@ static int read_image(const struct scan_opts *o, struct scan_result *res, const 
 	res->nlayers = res->img.nlayers;
 	res->img.name = xstrdup(o->target);
 	res->img.type = xstrdup("container_image");
+	if (repo_digest) {
+		res->img.repo_digests = xrealloc(res->img.repo_digests,
+						 (res->img.nrepo_digests + 1) * sizeof *res->img.repo_digests);
+		res->img.repo_digests[res->img.nrepo_digests++] = repo_digest;
+	}
 	free(path);
 	free(ref);
 	free(digest);
@@ -68,6 +136,7 @@ fail:
 	free(path);
 	free(ref);
 	free(digest);
+	free(repo_digest);
 	return -1;
 }
 

@@ -13,7 +13,7 @@
 
 enum target_kind {
 	TARGET_ARCHIVE, /* --input PATH: docker-archive / OCI layout, file or directory */
-	TARGET_DAEMON,  /* NAME: the local Docker Engine */
+	TARGET_DAEMON,  /* NAME: the local Docker Engine, else a registry (--image-src) */
 	TARGET_ROOTFS,  /* DIR: an unpacked filesystem */
 };
 
@@ -31,6 +31,12 @@ struct scan_opts {
 	bool ignore_unfixed;
 	const char *ignorefile; /* --ignorefile, NULL = .vigilignore then .trivyignore */
 	int exit_code;          /* --exit-code: returned when findings remain */
+	/* Named images (TARGET_DAEMON): where to look, and registry access. */
+	const char *image_src;  /* --image-src / VIGIL_IMAGE_SRC: "docker,registry" order, NULL = that */
+	bool offline;           /* --offline: never pull from a registry */
+	bool insecure;          /* --insecure: plain HTTP to loopback registries */
+	const char *username;   /* --username / VIGIL_USERNAME */
+	const char *password;   /* --password / VIGIL_PASSWORD */
 };
 
 enum {

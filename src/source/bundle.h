@@ -7,7 +7,8 @@
  *     they stream by (see walk/layer.h);
  *   - a directory (OCI layout or unpacked docker-archive): members read on
  *     demand, layers walked in parallel threads;
- *   - the Docker Engine: GET /images/{name}/get streamed into the tar reader. */
+ *   - the Docker Engine: GET /images/{name}/get streamed into the tar reader;
+ *   - a registry: manifests fetched, layers streamed over HTTP into the walk. */
 #ifndef VIGIL_SOURCE_BUNDLE_H
 #define VIGIL_SOURCE_BUNDLE_H
 
@@ -46,6 +47,15 @@ struct bundle *bundle_open_tar(const char *name, int fd, const struct walk_limit
 struct bundle *bundle_open_dir(const char *dir, const struct walk_limits *lim, int threads, struct err *e);
 /* The Docker Engine at DOCKER_HOST (unix socket): streams GET /images/{name}/get. */
 struct bundle *bundle_open_daemon(const char *image_name, const struct walk_limits *lim, struct err *e);
+/* True when the Docker Engine at DOCKER_HOST answers and has image_name. */
+bool bundle_daemon_has_image(const char *image_name);
+/* An image in a registry (HOST[:PORT]/REPO[:TAG|@sha256:…], or a Docker Hub
+ * short name), as an OCI layout whose layers are streamed (registry/registry.h).
+ * platform picks from an index (NULL: this host's). *repo_digest (optional)
+ * receives "NAME@sha256:…" of what the reference named. */
+struct registry_opts;
+struct bundle *bundle_open_registry(const char *reference, const struct registry_opts *ro, const char *platform,
+				    const struct walk_limits *lim, int threads, char **repo_digest, struct err *e);
 
 static inline void bundle_free(struct bundle *b)
 {

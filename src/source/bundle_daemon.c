@@ -135,3 +135,42 @@ fail_early:
 	free(sock);
 	return NULL;
 }
+
+static size_t discard(char *p, size_t size, size_t nmemb, void *ud)
+{
+	(void)p;
+	(void)ud;
+	return size * nmemb;
+}
+
+/* GET /images/{name}/json: 200 means the daemon has it. Anything else (no
+ * daemon, 404, an error) means "try the next image source". */
+bool bundle_daemon_has_image(const char *image_name)
+{
+	struct err e = {{0}};
+	char *sock = socket_path(&e);
+	if (!sock)
+		return false;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURL *c = curl_easy_init();
+	if (!c) {
+		free(sock);
+		return false;
+	}
+	char *esc = curl_easy_escape(c, image_name, 0);
+	char *url = xasprintf("http://localhost/images/%s/json", esc);
+	curl_free(esc);
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	long status = 0;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	free(url);
+	free(sock);
+	return status == 200;
+}
