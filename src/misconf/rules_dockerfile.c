@@ -1243,7 +1243,7 @@ bool misconf_secret_name(const char *name)
 	for (size_t i = 0; i < ARRAY_LEN(contains); i++)
 		if (strstr(u, contains[i]))
 			hit = true;
-	if ((n > 4 && !strcmp(u + n - 4, "_KEY")) || !strcmp(u, "KEY"))
+	if ((n > 4 && !strcmp(u + n - 4, "_KEY")) || !strcmp(u, "KEY") || (n > 5 && !strcmp(u + n - 5, "_PASS")))
 		hit = true;
 	if (!strncmp(u, "AWS_", 4)) {
 		hit = true;

@@ -267,6 +267,14 @@ void sh_parse(const char *s, size_t n, struct sh_script *out)
 			i += (two || (i + 1 < n && s[i + 1] == '&')) ? 2 : 1;
 			continue;
 		}
+		if ((c == '<' || c == '>') && i + 1 < n && s[i + 1] == '(') {
+			/* Process substitution <(…) / >(…): one word, kept as written. */
+			struct buf b = {0};
+			copy_paren_subst(s, n, &i, &b);
+			words_push(&w, buf_steal(&b));
+			last_end = (size_t)-1;
+			continue;
+		}
 		if (c == '<' || c == '>' || c == '&') {
 			/* A redirection: drop a file-descriptor number glued to it and
 			 * the word it names; a here-document's delimiter is kept to skip

@@ -1,0 +1,7 @@
+FROM busybox
+
+ENV FOO="value" TEST=$BAR
+LABEL test="$FOO"
+ARG BAR
+ENV BAZ=$BAR
+RUN echo $BAR
