@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
 	"Usage: vigil db COMMAND [OPTIONS]\n"
@@ -136,9 +137,14 @@ static int db_import(int argc, char **argv)
 	}
 	struct vdb_import_summary sum;
 	struct err e = {{0}};
+	struct stat st;
+	bool existed = stat(a.db, &st) == 0;
 	if (vdb_import_files(a.db, (const char *const *)argv + optind, (size_t)(argc - optind), &sum, &e) != 0) {
 		report_error("%s", e.msg);
-		report_error("%s was not changed", a.db);
+		if (existed)
+			report_error("%s was not changed", a.db);
+		else
+			report_error("no database was written to %s", a.db);
 		free(a.default_db);
 		return EXIT_INPUT;
 	}

@@ -350,7 +350,7 @@ static int import_archive(struct vdb *db, struct archive *a, const char *name, s
 	if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
 		struct feed_ctx c = {.db = db, .name = name, .gen = db->gen};
 		if (import_stream(&c, read_archive, a, e) != 0) {
-			err_prefix(e, "%s: ", name);
+			err_prefix(e, "%s", name);
 			return -1;
 		}
 		return 0;
@@ -368,7 +368,7 @@ static int import_archive(struct vdb *db, struct archive *a, const char *name, s
 		struct feed_ctx c = {.db = db, .name = ename, .gen = db->gen, .osv_archive = true};
 		int rc = import_stream(&c, read_archive, a, e);
 		if (rc != 0)
-			err_prefix(e, "%s: ", ename);
+			err_prefix(e, "%s", ename);
 		free(ename);
 		if (rc != 0)
 			return -1;

@@ -10,9 +10,11 @@
  * Only distribution ecosystems vigil matches are stored: Alpine:vX.Y,
  * Debian:N, Ubuntu:X.Y[:LTS]; other entries (PyPI, Ubuntu:Pro…) are skipped.
  * Reported ids: a record named CVE-… reports itself; ALPINE-/DEBIAN-/
- * UBUNTU-CVE-… report the embedded CVE; others (DSA-, DLA-, USN-…) report the
- * CVE ids among their aliases and upstream ids, or themselves when there are
- * none. The record id is kept in advisory.record_id. */
+ * UBUNTU-CVE-… report the embedded CVE; others report the CVE ids among
+ * their aliases and upstream ids — and, for distribution advisories (DSA-,
+ * DLA-, DTSA-, USN-), which list the CVEs they fix as "related", those too —
+ * or themselves when there are none. The record id is kept in
+ * advisory.record_id. */
 #include "db/internal.h"
 
 #include <ctype.h>
@@ -357,7 +359,7 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 {
 	const char *id, *withdrawn;
-	json_t *aliases, *upstream, *affected, *refs, *sev;
+	json_t *aliases, *upstream, *related, *affected, *refs, *sev;
 	if (vdb_jstr(rec, "id", "OSV", &id, e) || vdb_jstr(rec, "withdrawn", "OSV", &withdrawn, e))
 		return -1;
 	if (!id || !*id || strlen(id) > 128) {
@@ -373,6 +375,7 @@ int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 			return -1;
 	}
 	if (string_array(rec, "aliases", where, &aliases, e) || string_array(rec, "upstream", where, &upstream, e) ||
+	    string_array(rec, "related", where, &related, e) ||
 	    vdb_jarr(rec, "affected", where, &affected, e) || vdb_jarr(rec, "references", where, &refs, e) ||
 	    vdb_jarr(rec, "severity", where, &sev, e))
 		return -1;
@@ -391,7 +394,9 @@ int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 		snprintf(embedded, sizeof embedded, "%s", cve + 1);
 		ids_add(&ids, embedded);
 	} else {
-		json_t *lists[] = {aliases, upstream};
+		bool advisory = !strncmp(id, "DSA-", 4) || !strncmp(id, "DLA-", 4) || !strncmp(id, "DTSA-", 5) ||
+				!strncmp(id, "USN-", 4);
+		json_t *lists[] = {aliases, upstream, advisory ? related : NULL};
 		for (size_t l = 0; l < ARRAY_LEN(lists); l++) {
 			size_t i;
 			json_t *v;

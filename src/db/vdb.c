@@ -211,7 +211,7 @@ int vdb_schema_check(sqlite3 *db, const char *path, bool create, struct err *e)
 	return 0;
 fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	err_prefix(e, "%s: creating the schema: ", path);
+	err_prefix(e, "%s: creating the schema", path);
 	return -1;
 }
 

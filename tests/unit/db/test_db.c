@@ -456,7 +456,8 @@ static void test_bad_feeds(void **state)
 		struct vdb_import_summary s;
 		if (vdb_import_files(t->db, feeds, 2, &s, &e) == 0)
 			fail_msg("%s: import succeeded", cases[i].name);
-		if (!strstr(e.msg, p) || !strstr(e.msg, cases[i].want))
+		if (strncmp(e.msg, p, strlen(p)) != 0 || strncmp(e.msg + strlen(p), ": ", 2) != 0 ||
+		    strstr(e.msg, ": :") || !strstr(e.msg, cases[i].want))
 			fail_msg("%s: message \"%s\" does not name the file and \"%s\"", cases[i].name, e.msg,
 				 cases[i].want);
 		file_digest(t->db, after);
