@@ -17,6 +17,7 @@ static const char usage[] =
 	"  image    scan a container image (archive, OCI layout, or local Docker daemon)\n"
 	"  rootfs   scan an unpacked root filesystem\n"
 	"  sbom     write a software bill of materials (CycloneDX or SPDX) for an image\n"
+	"  bench    audit this Docker host against the CIS Docker Benchmark v1.6.0\n"
 	"  config   lint Dockerfiles (misconfigurations, CIS Docker Benchmark section 4)\n"
 	"  db       build and inspect the local vulnerability database\n"
 	"\n"
@@ -34,6 +35,7 @@ static const struct command commands[] = {
 	{"image", cmd_image},
 	{"rootfs", cmd_rootfs},
 	{"sbom", cmd_sbom},
+	{"bench", cmd_bench},
 	{"config", cmd_config},
 	{"db", cmd_db},
 };
