@@ -20,6 +20,10 @@ static const char usage[] =
 	"  bench    audit this Docker host against the CIS Docker Benchmark v1.6.0\n"
 	"  config   lint Dockerfiles (misconfigurations, CIS Docker Benchmark section 4)\n"
 	"  db       build and inspect the local vulnerability database\n"
+	"  key      generate cosign-compatible signing keys\n"
+	"  sign     sign an image in its registry (cosign-compatible)\n"
+	"  verify   verify an image's cosign or Docker Content Trust signatures\n"
+	"  trust    inspect Docker Content Trust (notary) data\n"
 	"\n"
 	"Run 'vigil COMMAND --help' for a command's options. See vigil(1).\n"
 	"\n"
@@ -38,6 +42,10 @@ static const struct command commands[] = {
 	{"bench", cmd_bench},
 	{"config", cmd_config},
 	{"db", cmd_db},
+	{"key", cmd_key},
+	{"sign", cmd_sign},
+	{"verify", cmd_verify},
+	{"trust", cmd_trust},
 };
 
 int cmd_main(int argc, char **argv)
