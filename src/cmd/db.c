@@ -17,6 +17,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  import   import vulnerability feeds into the database\n"
+	"  update   download feeds (conditional requests) and import them\n"
 	"  info     show the schema version, build time and imported sources\n"
 	"\n"
 	"Default database: $XDG_CACHE_HOME/vigil/db/vigil.db (~/.cache/vigil/db/vigil.db).\n"
@@ -57,7 +58,43 @@ static const char info_usage[] =
 	"  -f, --format FORMAT  table (default) or json\n"
 	"  -h, --help           this help\n";
 
-enum { OPT_DB = 256 };
+static const char update_usage[] =
+	"Usage: vigil db update [--db PATH] [--alpine vX.Y,...] [--debian] [--osv ECOSYSTEM,...]\n"
+	"                       [--url URL]... [OPTIONS]\n"
+	"\n"
+	"Download vulnerability feeds and import them, atomically like 'vigil db import'.\n"
+	"Downloads are cached next to the database (DIR/feeds) and requested again with\n"
+	"If-None-Match / If-Modified-Since, so unchanged feeds are not fetched twice.\n"
+	"\n"
+	"Feeds:\n"
+	"      --alpine LIST     Alpine secdb releases, e.g. v3.19,v3.20 (main and community)\n"
+	"      --debian          the Debian security tracker JSON\n"
+	"      --osv LIST        OSV ecosystem dumps (all.zip), e.g. Alpine,Debian,Ubuntu\n"
+	"      --url URL         any feed URL (http, https, file); repeatable\n"
+	"\n"
+	"Options:\n"
+	"      --db PATH         the database file (created when missing)\n"
+	"      --alpine-url BASE default https://secdb.alpinelinux.org\n"
+	"      --debian-url URL  default https://security-tracker.debian.org/tracker/data/json\n"
+	"      --osv-url BASE    default https://osv-vulnerabilities.storage.googleapis.com\n"
+	"      --cache DIR       where downloads are kept (default: beside the database)\n"
+	"  -q, --quiet           print nothing on success\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit codes: 0 ok; 2 usage error; 3 a download or a feed failed (the database is\n"
+	"            unchanged); 4 internal error.\n";
+
+enum {
+	OPT_DB = 256,
+	OPT_ALPINE,
+	OPT_DEBIAN,
+	OPT_OSV,
+	OPT_URL,
+	OPT_ALPINE_URL,
+	OPT_DEBIAN_URL,
+	OPT_OSV_URL,
+	OPT_CACHE,
+};
 
 static const struct option db_opts[] = {
 	{"db", required_argument, NULL, OPT_DB},
@@ -72,7 +109,42 @@ struct db_args {
 	const char *format;
 	bool quiet;
 	char *default_db;
+	/* update */
+	char **urls;
+	size_t nurls;
+	const char *alpine, *osv, *cache;
+	bool debian;
+	const char *alpine_url, *debian_url, *osv_url;
 };
+
+static const struct option update_opts[] = {
+	{"db", required_argument, NULL, OPT_DB},
+	{"alpine", required_argument, NULL, OPT_ALPINE},
+	{"debian", no_argument, NULL, OPT_DEBIAN},
+	{"osv", required_argument, NULL, OPT_OSV},
+	{"url", required_argument, NULL, OPT_URL},
+	{"alpine-url", required_argument, NULL, OPT_ALPINE_URL},
+	{"debian-url", required_argument, NULL, OPT_DEBIAN_URL},
+	{"osv-url", required_argument, NULL, OPT_OSV_URL},
+	{"cache", required_argument, NULL, OPT_CACHE},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static void add_url(struct db_args *a, char *url)
+{
+	a->urls = xrealloc(a->urls, (a->nurls + 1) * sizeof *a->urls);
+	a->urls[a->nurls++] = url;
+}
+
+static void free_args(struct db_args *a)
+{
+	for (size_t i = 0; i < a->nurls; i++)
+		free(a->urls[i]);
+	free(a->urls);
+	free(a->default_db);
+}
 
 /* Returns 0 to go on, -1 after --help, or an exit code. */
 static int parse(int argc, char **argv, const char *name, const char *help, bool formats, struct db_args *a)
@@ -82,8 +154,33 @@ static int parse(int argc, char **argv, const char *name, const char *help, bool
 	optind = 1;
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, formats ? "f:qh" : "qh", db_opts, NULL)) != -1) {
+	bool update = !strcmp(name, "update");
+	while ((ch = getopt_long(argc, argv, formats ? "f:qh" : "qh", update ? update_opts : db_opts, NULL)) != -1) {
 		switch (ch) {
+		case OPT_ALPINE:
+			a->alpine = optarg;
+			break;
+		case OPT_DEBIAN:
+			a->debian = true;
+			break;
+		case OPT_OSV:
+			a->osv = optarg;
+			break;
+		case OPT_URL:
+			add_url(a, xstrdup(optarg));
+			break;
+		case OPT_ALPINE_URL:
+			a->alpine_url = optarg;
+			break;
+		case OPT_DEBIAN_URL:
+			a->debian_url = optarg;
+			break;
+		case OPT_OSV_URL:
+			a->osv_url = optarg;
+			break;
+		case OPT_CACHE:
+			a->cache = optarg;
+			break;
 		case OPT_DB:
 			a->db = optarg;
 			break;
@@ -92,6 +189,7 @@ static int parse(int argc, char **argv, const char *name, const char *help, bool
 				goto unknown;
 			if (strcmp(optarg, "table") != 0 && strcmp(optarg, "json") != 0) {
 				report_error("vigil db %s: unknown format '%s' (table, json)", name, optarg);
+				free_args(a);
 				return EXIT_USAGE;
 			}
 			a->format = optarg;
@@ -102,6 +200,7 @@ static int parse(int argc, char **argv, const char *name, const char *help, bool
 			break;
 		case 'h':
 			fputs(help, stdout);
+			free_args(a);
 			return -1;
 		default:
 		unknown:
@@ -110,6 +209,7 @@ static int parse(int argc, char **argv, const char *name, const char *help, bool
 			else
 				report_error("vigil db %s: unknown or incomplete option '%s' (see --help)", name,
 					     argv[optind - 1]);
+			free_args(a);
 			return EXIT_USAGE;
 		}
 	}
@@ -117,6 +217,7 @@ static int parse(int argc, char **argv, const char *name, const char *help, bool
 		a->default_db = vdb_default_path();
 		if (!a->default_db) {
 			report_error("vigil db %s: no --db PATH and neither XDG_CACHE_HOME nor HOME is set", name);
+			free_args(a);
 			return EXIT_USAGE;
 		}
 		a->db = a->default_db;
@@ -132,7 +233,7 @@ static int db_import(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	if (optind >= argc) {
 		report_error("vigil db import: no FEED given (see --help)");
-		free(a.default_db);
+		free_args(&a);
 		return EXIT_USAGE;
 	}
 	struct vdb_import_summary sum;
@@ -145,7 +246,7 @@ static int db_import(int argc, char **argv)
 			report_error("%s was not changed", a.db);
 		else
 			report_error("no database was written to %s", a.db);
-		free(a.default_db);
+		free_args(&a);
 		return EXIT_INPUT;
 	}
 	if (!a.quiet) {
@@ -157,7 +258,7 @@ static int db_import(int argc, char **argv)
 			       sum.sources[i].kind);
 	}
 	vdb_import_summary_free(&sum);
-	free(a.default_db);
+	free_args(&a);
 	return EXIT_OK;
 }
 
@@ -201,14 +302,14 @@ static int db_info(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	if (optind < argc) {
 		report_error("vigil db info: unexpected argument '%s'", argv[optind]);
-		free(a.default_db);
+		free_args(&a);
 		return EXIT_USAGE;
 	}
 	struct vdb_info in;
 	struct err e = {{0}};
 	if (vdb_info_read(a.db, &in, &e) != 0) {
 		report_error("%s", e.msg);
-		free(a.default_db);
+		free_args(&a);
 		return EXIT_INPUT;
 	}
 	if (!strcmp(a.format, "json")) {
@@ -232,8 +333,91 @@ static int db_info(int argc, char **argv)
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_INTERNAL;
 	}
 	vdb_info_free(&in);
-	free(a.default_db);
+	free_args(&a);
 	return rc;
+}
+
+/* Appends base + "/" + each comma-separated item + suffixes to the URLs. */
+static int add_list(struct db_args *a, const char *base, const char *list, const char *const *suffixes,
+		    size_t nsuffixes, const char *what)
+{
+	size_t blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	char *copy = xstrdup(list), *save = NULL;
+	int n = 0;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		/* The item becomes a URL path segment: no separators or escapes. */
+		if (strpbrk(w, "/?#%\\ ") || !strcmp(w, "..") || !strcmp(w, ".")) {
+			report_error("vigil db update: bad %s '%s'", what, w);
+			free(copy);
+			return -1;
+		}
+		for (size_t i = 0; i < nsuffixes; i++)
+			add_url(a, xasprintf("%.*s/%s%s", (int)blen, base, w, suffixes[i]));
+		n++;
+	}
+	free(copy);
+	if (n == 0) {
+		report_error("vigil db update: empty %s list", what);
+		return -1;
+	}
+	return 0;
+}
+
+static int db_update(int argc, char **argv)
+{
+	struct db_args a;
+	int rc = parse(argc, argv, "update", update_usage, false, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (optind < argc) {
+		report_error("vigil db update: unexpected argument '%s' (feeds are chosen with options; see --help)",
+			     argv[optind]);
+		free_args(&a);
+		return EXIT_USAGE;
+	}
+	static const char *const alpine_files[] = {"/main.json", "/community.json"};
+	static const char *const osv_files[] = {"/all.zip"};
+	if ((a.alpine && add_list(&a, a.alpine_url ? a.alpine_url : "https://secdb.alpinelinux.org", a.alpine,
+				  alpine_files, 2, "Alpine release") != 0) ||
+	    (a.osv && add_list(&a, a.osv_url ? a.osv_url : "https://osv-vulnerabilities.storage.googleapis.com",
+			       a.osv, osv_files, 1, "OSV ecosystem") != 0)) {
+		free_args(&a);
+		return EXIT_USAGE;
+	}
+	if (a.debian)
+		add_url(&a, xstrdup(a.debian_url ? a.debian_url
+						 : "https://security-tracker.debian.org/tracker/data/json"));
+	if (a.nurls == 0) {
+		report_error("vigil db update: choose feeds with --alpine, --debian, --osv or --url (see --help)");
+		free_args(&a);
+		return EXIT_USAGE;
+	}
+	struct vdb_update_opts o = {
+		.db_path = a.db,
+		.cache_dir = a.cache,
+		.urls = (const char *const *)a.urls,
+		.nurls = a.nurls,
+		.max_bytes = (uint64_t)8 << 30,
+	};
+	struct vdb_update_result res;
+	struct err e = {{0}};
+	if (vdb_update(&o, &res, &e) != 0) {
+		report_error("%s", e.msg);
+		report_error("the database at %s was not changed", a.db);
+		free_args(&a);
+		return EXIT_INPUT;
+	}
+	if (!a.quiet) {
+		printf("%s: %zu of %zu feeds changed since the last update\n", a.db, res.downloaded, a.nurls);
+		for (size_t i = 0; i < res.summary.nsources; i++)
+			printf("%s: %lld records (%s)\n", res.summary.sources[i].name,
+			       (long long)res.summary.sources[i].records, res.summary.sources[i].kind);
+	}
+	vdb_import_summary_free(&res.summary);
+	free_args(&a);
+	return EXIT_OK;
 }
 
 int cmd_db(int argc, char **argv)
@@ -251,6 +435,8 @@ int cmd_db(int argc, char **argv)
 		return db_import(argc - 1, argv + 1);
 	if (!strcmp(sub, "info"))
 		return db_info(argc - 1, argv + 1);
-	report_error("vigil db: unknown command '%s' (import, info; see 'vigil db --help')", sub);
+	if (!strcmp(sub, "update"))
+		return db_update(argc - 1, argv + 1);
+	report_error("vigil db: unknown command '%s' (import, update, info; see 'vigil db --help')", sub);
 	return EXIT_USAGE;
 }

@@ -93,6 +93,22 @@ int vdb_import_files(const char *db_path, const char *const *feeds, size_t nfeed
 		     struct vdb_import_summary *sum, struct err *e);
 void vdb_import_summary_free(struct vdb_import_summary *s);
 
+/* Download feeds (libcurl; http, https, file URLs) into a cache and import
+ * them atomically; see update.c for the cache layout. Unchanged feeds are
+ * not downloaded again (If-None-Match / If-Modified-Since). */
+struct vdb_update_opts {
+	const char *db_path;
+	const char *cache_dir; /* NULL: <database directory>/feeds */
+	const char *const *urls;
+	size_t nurls;
+	uint64_t max_bytes; /* per download */
+};
+struct vdb_update_result {
+	size_t downloaded; /* feeds that changed since the last update */
+	struct vdb_import_summary summary;
+};
+int vdb_update(const struct vdb_update_opts *o, struct vdb_update_result *res, struct err *e);
+
 /* ---- reading ---- */
 
 struct vdb_source_info {
