@@ -47,6 +47,7 @@ void bench_out_raise(struct bench_outcome *o, enum bench_result r)
 }
 
 /* Outcome text comes from the daemon and the host: keep it valid UTF-8. */
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *s = NULL;
