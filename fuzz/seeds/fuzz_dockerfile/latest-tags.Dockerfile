@@ -1,0 +1,9 @@
+FROM alpine AS a
+USER nobody
+HEALTHCHECK NONE
+FROM alpine:latest AS b
+FROM registry.example.com:5000/team/app AS c
+FROM ubuntu@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS d
+FROM localhost/tool:1.0 AS e
+FROM scratch AS f
+FROM a

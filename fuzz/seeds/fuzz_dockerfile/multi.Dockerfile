@@ -1,0 +1,8 @@
+FROM alpine:3.19
+USER nobody
+CMD ["a"]
+CMD b
+ENTRYPOINT ["x"]
+ENTRYPOINT ["y"]
+HEALTHCHECK CMD ["true"]
+HEALTHCHECK NONE
