@@ -60,6 +60,7 @@ void layer_result_free(struct layer_result *r)
 	for (size_t i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
+	secret_findings_free(&r->secrets);
 	memset(r, 0, sizeof *r);
 }
 
@@ -137,29 +138,47 @@ int record_entry(struct layer_result *r, const struct record_in *in, struct err 
 
 	const struct analyzer *want[8];
 	size_t nwant = analyzers_matching(path, want, ARRAY_LEN(want));
-	if (!nwant)
+	struct secret_scan *ss = in->secrets;
+	if (!nwant && !ss)
 		return 0;
 	size_t cap = 0;
 	for (size_t i = 0; i < nwant; i++)
 		if (want[i]->max_bytes > cap)
 			cap = want[i]->max_bytes;
 	size_t want_bytes = in->size < 0 ? cap : (size_t)in->size < cap ? (size_t)in->size : cap;
-	/* Read at most cap bytes, plus one to learn whether the file was larger. */
+	/* Analyzers get at most cap bytes (plus one read to learn whether the
+	 * file was larger); the secret scanner streams the file as it goes, so
+	 * the bytes are read once for both. */
+	size_t limit = nwant ? want_bytes + 1 : 0;
+	bool scan_secret = ss && secret_file_begin(ss, path, in->size) == 0;
 	struct buf content = {0};
 	unsigned char chunk[65536];
 	bool truncated = false;
 	for (;;) {
-		size_t room = want_bytes + 1 - content.len;
-		if (room == 0)
+		bool need_an = content.len < limit;
+		bool need_secret = scan_secret && secret_file_wants_more(ss);
+		if (!need_an && !need_secret)
 			break;
+		size_t room = need_secret ? sizeof chunk : limit - content.len;
 		ssize_t n = in->read(in->read_ctx, chunk, room < sizeof chunk ? room : sizeof chunk, e);
 		if (n < 0) {
 			buf_free(&content);
+			if (ss)
+				secret_file_end(ss, &r->secrets);
 			return -1;
 		}
 		if (n == 0)
 			break;
-		buf_append(&content, chunk, (size_t)n);
+		if (need_secret)
+			secret_file_feed(ss, chunk, (size_t)n);
+		if (need_an)
+			buf_append(&content, chunk, (size_t)n < limit - content.len ? (size_t)n : limit - content.len);
+	}
+	if (ss)
+		secret_file_end(ss, &r->secrets);
+	if (!nwant) {
+		buf_free(&content);
+		return 0;
 	}
 	if (!content.data)
 		buf_append(&content, "", 0);

@@ -10,6 +10,7 @@
 #define VIGIL_WALK_LAYER_H
 
 #include "analyzer/analyzer.h"
+#include "secret/secret.h"
 #include "util/util.h"
 
 #include <stdbool.h>
@@ -58,6 +59,7 @@ struct layer_result {
 	char **warnings; /* hostile or odd entries that were skipped */
 	size_t nwarnings, cap_warnings;
 	uint64_t nwarnings_dropped; /* beyond the first few hundred */
+	struct secret_findings secrets; /* when walked with secret rules */
 };
 
 struct progress;
@@ -66,6 +68,9 @@ struct walk_limits {
 	uint64_t max_tar_bytes; /* uncompressed bytes of one layer */
 	uint64_t max_entries;   /* entries of one layer */
 	struct progress *progress; /* optional: stored bytes read, layers done */
+	/* Optional: scan every regular file's bytes for secrets with these
+	 * rules (each walk makes its own per-thread scanner). */
+	const struct secret_rules *secrets;
 };
 extern const struct walk_limits walk_default_limits;
 

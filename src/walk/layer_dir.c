@@ -74,7 +74,7 @@ static char type_of(mode_t m)
 }
 
 static int walk(int dfd, const char *rel, int depth, dev_t root_dev, const struct walk_limits *lim,
-		struct layer_result *out, struct err *e)
+		struct secret_scan *ss, struct layer_result *out, struct err *e)
 {
 	if (depth > MAX_DEPTH) {
 		layer_result_warn(out, "%s: nested deeper than %d levels; not entered", rel, MAX_DEPTH);
@@ -126,6 +126,7 @@ static int walk(int dfd, const char *rel, int depth, dev_t root_dev, const struc
 			.type = type,
 			.read = fr.fd >= 0 ? read_fd : NULL,
 			.read_ctx = &fr,
+			.secrets = ss,
 		};
 		if (type == ENTRY_FILE && fr.fd < 0)
 			layer_result_warn(out, "%s: %s", path, strerror(errno));
@@ -139,7 +140,7 @@ static int walk(int dfd, const char *rel, int depth, dev_t root_dev, const struc
 			int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0) {
 				layer_result_warn(out, "%s: %s", path, strerror(errno));
-			} else if (walk(sub, path, depth + 1, root_dev, lim, out, e) != 0) {
+			} else if (walk(sub, path, depth + 1, root_dev, lim, ss, out, e) != 0) {
 				free(path);
 				rc = -1;
 				break;
@@ -167,7 +168,10 @@ int layer_walk_dir(const char *root, const struct walk_limits *lim, struct layer
 		close(fd);
 		return -1;
 	}
-	if (walk(fd, "", 0, st.st_dev, lim, out, e) != 0) {
+	struct secret_scan *ss = lim->secrets ? secret_scan_new(lim->secrets) : NULL;
+	int rc = walk(fd, "", 0, st.st_dev, lim, ss, out, e);
+	secret_scan_free(ss);
+	if (rc != 0) {
 		err_prefix(e, "%s", root);
 		return -1;
 	}

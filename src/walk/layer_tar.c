@@ -155,6 +155,8 @@ int layer_walk(const char *name, walk_read_fn read, void *ctx, const struct walk
 	sha256_init(&ts.hash);
 	struct archive *raw = archive_read_new();
 	struct archive *tar = archive_read_new();
+	/* One scanner per walk: walks may run on several threads at once. */
+	struct secret_scan *secrets = lim->secrets ? secret_scan_new(lim->secrets) : NULL;
 	ts.raw = raw;
 	archive_read_support_filter_gzip(raw);
 	archive_read_support_filter_bzip2(raw);
@@ -216,6 +218,7 @@ int layer_walk(const char *name, walk_read_fn read, void *ctx, const struct walk
 			.type = type,
 			.read = read_content,
 			.read_ctx = &cc,
+			.secrets = secrets,
 		};
 		if (record_entry(out, &in, e) != 0)
 			goto tar_error;
@@ -275,5 +278,6 @@ out:
 		sha256_abort(&ts.hash);
 	archive_read_free(tar);
 	archive_read_free(raw);
+	secret_scan_free(secrets);
 	return rc;
 }

@@ -14,6 +14,7 @@ struct record_in {
 	 * 0 at the end, -1 with e set on a fatal error. */
 	ssize_t (*read)(void *ctx, void *buf, size_t n, struct err *e);
 	void *read_ctx;
+	struct secret_scan *secrets; /* NULL: no secret scanning */
 };
 
 /* Records one entry (normalising its path, classifying whiteouts) and runs
