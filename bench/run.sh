@@ -7,7 +7,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 VIGIL_BIN=${VIGIL_BIN:-$ROOT/build/vigil}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-3}           # vigil and plain-read rows
+SLOW_RUNS=${BENCH_SLOW_RUNS:-1} # skopeo / umoci rows (tens of seconds each)
 [[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 [[ -x $VIGIL_BIN ]] || { echo "bench: $VIGIL_BIN not built (make build)" >&2; exit 1; }
 for c in skopeo umoci zcat python3; do
@@ -24,9 +25,10 @@ RESULTS=$ROOT/bench/out/results-$(date -u +%Y%m%dT%H%M%SZ).txt
 
 # measure LABEL CMD...: runs CMD $RUNS times (the command's own output is discarded); prints a table row.
 measure() {
-  local label=$1 i walls=() rss=0 r w m rc
+  local label=$1 i walls=() rss=0 r w m rc n=$RUNS
   shift
-  for ((i = 0; i < RUNS; i++)); do
+  if [[ $1 == skopeo || $1 == umoci ]]; then n=$SLOW_RUNS; fi
+  for ((i = 0; i < n; i++)); do
     "${PREP[@]}"
     set +e
     /usr/bin/time -v -o "$SCRATCH/time" "$@" >/dev/null 2>"$SCRATCH/stderr"
@@ -58,17 +60,17 @@ man = json.load(open(os.path.join(lay, "blobs", *idx["manifests"][0]["digest"].s
 for l in man["layers"]:
     print(os.path.join(lay, "blobs", *l["digest"].split(":")))' "$OCI")
 
-npkgs=$("$VIGIL_BIN" image --input "$ARCHIVE" --list-all-pkgs --format json | python3 -c '
+npkgs=$("$VIGIL_BIN" image --input "$ARCHIVE" --list-all-pkgs --format json 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(sum(len(r.get("Packages") or []) for r in d.get("Results") or []))' 2>/dev/null || echo '?')
+print(sum(len(r.get("Packages") or []) for r in d.get("Results") or []))' 2>/dev/null)
 
 {
   echo "vigil bench  $(date -u +%FT%TZ)  $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "vigil $("$VIGIL_BIN" --version 2>/dev/null | head -n1)  ($VIGIL_BIN)"
   sed 's/^/image: /' "$IMG/INFO"
   echo "vigil found $npkgs packages (dpkg-query: $(wc -l <"$IMG/expected.txt"))"
-  echo "runs per row: $RUNS (wall: median; RSS: max); page cache warm"
+  echo "runs per row: $RUNS, skopeo/umoci $SLOW_RUNS (wall: median; RSS: max); page cache warm; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   printf '%-44s %10s %12s\n' "command" "wall [s]" "peak RSS [MiB]"
   printf '%-44s %10s %12s\n' "-------" "--------" "--------------"
