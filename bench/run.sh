@@ -63,7 +63,7 @@ for l in man["layers"]:
 npkgs=$("$VIGIL_BIN" image --input "$ARCHIVE" --list-all-pkgs --format json 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(sum(len(r.get("Packages") or []) for r in d.get("Results") or []))' 2>/dev/null)
+print(sum(len(r.get("Packages") or []) for r in d.get("Results") or []))' 2>/dev/null || echo "?")
 
 {
   echo "vigil bench  $(date -u +%FT%TZ)  $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
