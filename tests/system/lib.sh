@@ -191,6 +191,15 @@ stop_dockerd() {
   [[ -n $DOCKERD_DIR ]] || return 0
   local cpid=
   cpid=$(cat "$DOCKERD_DIR/exec/containerd/containerd.pid" 2>/dev/null || true)
+  # Remove containers first: dockerd leaves running ones' shims (and their processes) behind on shutdown.
+  if [[ -n $DOCKERD_PID ]] && _pid_alive "$DOCKERD_PID"; then
+    local ids
+    ids=$(timeout 30 "$DOCKER_CLI" -H "unix://$DOCKERD_DIR/docker.sock" ps -aq 2>/dev/null || true)
+    if [[ -n $ids ]]; then
+      # shellcheck disable=SC2086 # one id per word
+      timeout 120 "$DOCKER_CLI" -H "unix://$DOCKERD_DIR/docker.sock" rm -f $ids >/dev/null 2>&1 || true
+    fi
+  fi
   if [[ -n $DOCKERD_PID ]]; then
     _stop_pid "$DOCKERD_PID"
     wait "$DOCKERD_PID" 2>/dev/null || true
@@ -200,6 +209,15 @@ stop_dockerd() {
     grep -qF "$DOCKERD_DIR" "/proc/$cpid/cmdline" 2>/dev/null; then
     _stop_pid "$cpid"
   fi
+  # Shims of this daemon that survived anyway (named by its containerd socket): end them by pid.
+  local f p
+  for f in /proc/[0-9]*/cmdline; do
+    if grep -qF -- "$DOCKERD_DIR/exec/containerd/" "$f" 2>/dev/null; then
+      p=${f#/proc/}
+      p=${p%/cmdline}
+      [[ $p == "$$" || $p == "$BASHPID" ]] || _stop_pid "$p"
+    fi
+  done
   # Unmount anything left below the dir (deepest first), then remove it without crossing mounts.
   local m
   while read -r m; do
