@@ -32,6 +32,8 @@ enum {
 	OPT_INSECURE,
 	OPT_USERNAME,
 	OPT_PASSWORD,
+	OPT_SECRET_CONFIG,
+	OPT_SHOW_HISTORY,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +52,8 @@ static const struct option long_opts[] = {
 	{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
 	{"scanners", required_argument, NULL, OPT_SCANNERS},
 	{"offline", no_argument, NULL, OPT_OFFLINE},
+	{"secret-config", required_argument, NULL, OPT_SECRET_CONFIG},
+	{"show-history", no_argument, NULL, OPT_SHOW_HISTORY},
 	{"image-src", required_argument, NULL, OPT_IMAGE_SRC},
 	{"insecure", no_argument, NULL, OPT_INSECURE},
 	{"username", required_argument, NULL, OPT_USERNAME},
@@ -71,6 +75,10 @@ static int parse_scanners(const char *list, unsigned *out)
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(w, "vuln"))
 			*out |= SCAN_VULN;
+		else if (!strcmp(w, "secret"))
+			*out |= SCAN_SECRET;
+		else if (!strcmp(w, "misconfig") || !strcmp(w, "config"))
+			*out |= SCAN_MISCONFIG;
 		else if (strcmp(w, "none") != 0)
 			rc = -1;
 	}
@@ -172,10 +180,16 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 		}
 		case OPT_SCANNERS:
 			if (parse_scanners(optarg, &o->scanners) != 0) {
-				report_error("vigil %s: --scanners: unknown scanner in '%s' (known: vuln, none)", c->name,
+				report_error("vigil %s: --scanners: unknown scanner in '%s' (known: vuln, secret, misconfig, none)", c->name,
 					     optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case OPT_SECRET_CONFIG:
+			o->secret_config = optarg;
+			break;
+		case OPT_SHOW_HISTORY:
+			o->show_history = true;
 			break;
 		case OPT_OFFLINE:
 			o->offline = true; /* no registry pulls; nothing else uses the network */

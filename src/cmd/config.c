@@ -79,7 +79,7 @@ static void list_rules(void)
 	size_t n[2];
 	sets[0] = misconf_dockerfile_rules(&n[0]);
 	sets[1] = misconf_image_rules(&n[1]);
-	printf("%-11s %-9s %-22s %s\n", "ID", "SEVERITY", "CORRESPONDS TO", "TITLE");
+	printf("%-11s %-9s %s [CORRESPONDS TO]\n", "ID", "SEVERITY", "TITLE");
 	for (size_t s = 0; s < 2; s++)
 		for (size_t i = 0; i < n[s]; i++) {
 			const struct misconf_rule *r = &sets[s][i];
@@ -88,8 +88,8 @@ static void list_rules(void)
 			for (size_t k = 0; k < 3; k++)
 				if (l[k])
 					buf_appendf(&b, "%s%s", b.len ? ", " : "", l[k]);
-			printf("%-11s %-9s %-22s %s\n", r->id, misconf_severity_name(r->severity),
-			       b.len ? (char *)b.data : "-", r->title);
+			printf("%-11s %-9s %s [%s]\n", r->id, misconf_severity_name(r->severity), r->title,
+			       b.len ? (char *)b.data : "-");
 			buf_free(&b);
 		}
 }

@@ -23,7 +23,9 @@ static const char usage[] =
 	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index\n"
 	"                        (default: this host's)\n"
 	"      --list-all-pkgs   list every package (json, table)\n"
-	"      --scanners LIST   vuln (default) or none (inventory only)\n"
+	"      --scanners LIST   any of vuln, secret, misconfig (image config and\n"
+	"                        filesystem checks), or none; default vuln,secret\n"
+	"      --secret-config FILE  YAML to add, disable or allow secret rules\n"
 	"      --db PATH         vulnerability database (default\n"
 	"                        $XDG_CACHE_HOME/vigil/db/vigil.db; see 'vigil db')\n"
 	"      --severity LIST   report only these: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
@@ -58,7 +60,7 @@ static const struct scan_command image_cmd = {
 	.formats = formats,
 	.takes_input = true,
 	.positional_kind = TARGET_DAEMON,
-	.default_scanners = SCAN_VULN,
+	.default_scanners = SCAN_VULN | SCAN_SECRET,
 };
 
 int cmd_image(int argc, char **argv)

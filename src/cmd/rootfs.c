@@ -11,7 +11,9 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"      --list-all-pkgs   list every package (json, table)\n"
-	"      --scanners LIST   vuln (default) or none (inventory only)\n"
+	"      --scanners LIST   any of vuln, secret, misconfig (image config and\n"
+	"                        filesystem checks), or none; default vuln,secret\n"
+	"      --secret-config FILE  YAML to add, disable or allow secret rules\n"
 	"      --db PATH         vulnerability database (default\n"
 	"                        $XDG_CACHE_HOME/vigil/db/vigil.db; see 'vigil db')\n"
 	"      --severity LIST   report only these: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
@@ -37,7 +39,7 @@ static const struct scan_command rootfs_cmd = {
 	.formats = formats,
 	.takes_input = false,
 	.positional_kind = TARGET_ROOTFS,
-	.default_scanners = SCAN_VULN,
+	.default_scanners = SCAN_VULN | SCAN_SECRET,
 };
 
 int cmd_rootfs(int argc, char **argv)

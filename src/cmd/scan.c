@@ -6,6 +6,7 @@
 #include "db/vdb.h"
 #include "inventory/build.h"
 #include "match/match.h"
+#include "misconf/image_checks.h"
 #include "policy/filter.h"
 #include "registry/registry.h"
 #include "report/report.h"
@@ -140,7 +141,8 @@ fail:
 	return -1;
 }
 
-static int read_rootfs(const struct scan_opts *o, struct scan_result *res, struct err *e)
+static int read_rootfs(const struct scan_opts *o, struct scan_result *res, const struct walk_limits *lim,
+		       struct err *e)
 {
 	struct stat st;
 	if (stat(o->target, &st) != 0) {
@@ -152,7 +154,7 @@ static int read_rootfs(const struct scan_opts *o, struct scan_result *res, struc
 		return -1;
 	}
 	res->rootfs_layer = xcalloc(1, sizeof *res->rootfs_layer);
-	if (layer_walk_dir(o->target, NULL, res->rootfs_layer, e) != 0)
+	if (layer_walk_dir(o->target, lim, res->rootfs_layer, e) != 0)
 		return -1;
 	res->layers = xcalloc(1, sizeof *res->layers);
 	res->layers[0] = res->rootfs_layer;
@@ -170,7 +172,16 @@ int scan_run(const struct scan_opts *o, struct scan_result *res)
 	progress_init(&prog, "vigil: reading", util_quiet);
 	struct walk_limits lim = walk_default_limits;
 	lim.progress = &prog;
-	int rc = o->kind == TARGET_ROOTFS ? read_rootfs(o, res, &e) : read_image(o, res, &lim, &e);
+	if (o->scanners & SCAN_SECRET) {
+		res->secret_rules = secret_rules_load(o->secret_config, &e);
+		if (!res->secret_rules) {
+			progress_finish(&prog);
+			report_error("%s", e.msg);
+			return o->secret_config ? EXIT_USAGE : EXIT_INTERNAL;
+		}
+		lim.secrets = res->secret_rules;
+	}
+	int rc = o->kind == TARGET_ROOTFS ? read_rootfs(o, res, &lim, &e) : read_image(o, res, &lim, &e);
 	progress_finish(&prog);
 	if (res->bundle)
 		res->bundle->limits = &walk_default_limits; /* lim lives on this stack only */
@@ -183,6 +194,16 @@ int scan_run(const struct scan_opts *o, struct scan_result *res)
 	inventory_build(res->layers, res->nlayers, &res->view, &res->inv);
 	for (size_t i = 0; i < res->inv.nnotices; i++)
 		report_warning("%s", res->inv.notices[i]);
+	if (o->scanners & SCAN_SECRET)
+		scan_collect_secrets(o, res);
+	if ((o->scanners & SCAN_MISCONFIG) && res->img.config) {
+		misconf_check_image(&res->img, &res->view, res->layers, res->nlayers, &res->misconf);
+		res->have_misconf = true;
+		if (o->severities)
+			for (size_t i = res->misconf.n; i-- > 0;)
+				if (!(o->severities & (1u << res->misconf.v[i].severity)))
+					misconf_findings_remove(&res->misconf, i);
+	}
 	return 0;
 }
 
@@ -260,14 +281,17 @@ int scan_match(const struct scan_opts *o, struct scan_result *res)
 
 int scan_exit_status(const struct scan_opts *o, const struct scan_result *res)
 {
-	if (o->exit_code && res->have_vulns && res->vulns.len)
-		return o->exit_code;
-	return EXIT_OK;
+	bool found = (res->have_vulns && res->vulns.len) || res->nsecrets || (res->have_misconf && res->misconf.n);
+	return o->exit_code && found ? o->exit_code : EXIT_OK;
 }
 
 void scan_result_free(struct scan_result *res)
 {
 	findings_free(&res->vulns);
+	free(res->secrets);
+	secret_findings_free(&res->config_secrets);
+	secret_rules_free(res->secret_rules);
+	misconf_findings_free(&res->misconf);
 	inventory_free(&res->inv);
 	view_free(&res->view);
 	image_free(&res->img);
@@ -288,8 +312,15 @@ int scan_write_report(const struct scan_opts *o, const struct scan_result *res)
 		.list_all_pkgs = o->list_all_pkgs,
 		.vulns = &res->vulns,
 		.vulns_scanned = res->have_vulns,
+		.secrets = res->secrets,
+		.nsecrets = res->nsecrets,
+		.secrets_scanned = res->secret_rules != NULL,
+		.misconf = &res->misconf,
+		.misconf_scanned = res->have_misconf,
+		.history_dockerfile = NULL,
 		.tool_version = VIGIL_VERSION,
 	};
+	rep.history_dockerfile = o->show_history && res->img.config ? misconf_history_dockerfile(&res->img) : NULL;
 	char *data = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&data, &len);
@@ -308,6 +339,7 @@ int scan_write_report(const struct scan_opts *o, const struct scan_result *res)
 		rc = report_sarif(mem, &rep);
 	else
 		rc = report_table(mem, &rep);
+	free((char *)rep.history_dockerfile);
 	if (fclose(mem) != 0 || rc != 0) {
 		free(data);
 		report_error("cannot format the report");

@@ -6,6 +6,9 @@
 #include "image/image.h"
 #include "inventory/inventory.h"
 #include "match/finding.h"
+#include "misconf/misconf.h"
+#include "report/report.h"
+#include "secret/secret.h"
 #include "source/bundle.h"
 #include "walk/view.h"
 
@@ -31,6 +34,8 @@ struct scan_opts {
 	bool ignore_unfixed;
 	const char *ignorefile; /* --ignorefile, NULL = .vigilignore then .trivyignore */
 	int exit_code;          /* --exit-code: returned when findings remain */
+	const char *secret_config; /* --secret-config YAML */
+	bool show_history;      /* --show-history: print the Dockerfile rebuilt from history */
 	/* Named images (TARGET_DAEMON): where to look, and registry access. */
 	const char *image_src;  /* --image-src / VIGIL_IMAGE_SRC: "docker,registry" order, NULL = that */
 	bool offline;           /* --offline: never pull from a registry */
@@ -41,6 +46,8 @@ struct scan_opts {
 
 enum {
 	SCAN_VULN = 1u << 0,
+	SCAN_SECRET = 1u << 1,
+	SCAN_MISCONFIG = 1u << 2,
 };
 
 /* Everything a scan produced; free with scan_result_free. */
@@ -54,12 +61,22 @@ struct scan_result {
 	size_t nlayers;
 	struct findings vulns;
 	bool have_vulns; /* vulnerability matching ran */
+	struct secret_rules *secret_rules;
+	struct secret_findings config_secrets; /* from the image config */
+	struct secret_hit *secrets;            /* every layer's and the config's, sorted */
+	size_t nsecrets;
+	struct misconf_findings misconf;
+	bool have_misconf;
 };
 
 /* Reads the target. Returns 0, or an exit code (EXIT_INPUT…) after printing
  * one error line. */
 int scan_run(const struct scan_opts *o, struct scan_result *res);
 void scan_result_free(struct scan_result *res);
+/* Gathers the secrets found in the layers and in the image config into
+ * res->secrets, each with whether a later layer hides the file (internal to
+ * scan_run; in scan_secret.c). */
+void scan_collect_secrets(const struct scan_opts *o, struct scan_result *res);
 /* Matches the inventory against the vulnerability DB and applies the
  * filters. Returns 0 or an exit code after printing one error line. */
 int scan_match(const struct scan_opts *o, struct scan_result *res);

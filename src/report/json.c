@@ -3,6 +3,7 @@
  * native version string, epoch included for dpkg). */
 #include "report/report.h"
 
+#include "misconf/lint.h"
 #include "util/util.h"
 
 #include <jansson.h>
@@ -135,6 +136,67 @@ static json_t *vuln_json(const struct scan_report *r, const struct vuln_finding 
 	return o;
 }
 
+static json_t *layer_ref(const struct image *img, int i)
+{
+	if (i < 0 || (size_t)i >= img->nlayers)
+		return json_null();
+	json_t *l = layer_json(img, (size_t)i);
+	set_str(l, "CreatedBy", img->layers[i].created_by);
+	return l;
+}
+
+static json_t *secret_json(const struct scan_report *r, const struct secret_hit *h)
+{
+	const struct secret_finding *f = h->f;
+	json_t *o = json_object();
+	set_str(o, "RuleID", f->rule_id);
+	set_str(o, "Category", f->category);
+	set_str(o, "Severity", f->severity);
+	set_str(o, "Title", f->title);
+	json_object_set_new(o, "StartLine", json_integer(f->start_line));
+	json_object_set_new(o, "EndLine", json_integer(f->end_line));
+	set_str(o, "Match", f->match); /* redacted by the scanner */
+	if (h->layer >= 0) {
+		json_object_set_new(o, "Layer", layer_ref(r->img, h->layer));
+		json_object_set_new(o, "InFinalImage", json_boolean(h->removed_in < 0));
+		if (h->removed_in >= 0) {
+			json_t *rm = layer_ref(r->img, h->removed_in);
+			json_object_set_new(rm, "Deleted", json_boolean(h->deleted));
+			json_object_set_new(o, "RemovedInLayer", rm);
+		}
+	}
+	return o;
+}
+
+/* One result per file (or config location) with its secrets, in order. */
+static void secret_results(const struct scan_report *r, json_t *results)
+{
+	for (size_t i = 0; i < r->nsecrets;) {
+		const char *target = r->secrets[i].f->path;
+		json_t *res = json_object(), *arr = json_array();
+		set_str(res, "Target", target);
+		set_str(res, "Class", "secret");
+		for (; i < r->nsecrets && !strcmp(r->secrets[i].f->path, target); i++)
+			json_array_append_new(arr, secret_json(r, &r->secrets[i]));
+		json_object_set_new(res, "Secrets", arr);
+		json_array_append_new(results, res);
+	}
+}
+
+static void misconf_result(const struct scan_report *r, json_t *results)
+{
+	json_t *res = json_object(), *arr = json_array();
+	char *target = xasprintf("%s (image config)", r->img->name);
+	set_str(res, "Target", target);
+	free(target);
+	set_str(res, "Class", "config");
+	set_str(res, "Type", "image-config");
+	for (size_t i = 0; i < r->misconf->n; i++)
+		json_array_append_new(arr, misconf_finding_json(&r->misconf->v[i], r->img));
+	json_object_set_new(res, "Misconfigurations", arr);
+	json_array_append_new(results, res);
+}
+
 static json_t *metadata_json(const struct scan_report *r)
 {
 	const struct image *img = r->img;
@@ -173,6 +235,8 @@ static json_t *metadata_json(const struct scan_report *r)
 		json_array_append_new(layers, l);
 	}
 	json_object_set_new(md, "Layers", layers);
+	if (r->history_dockerfile)
+		set_str(md, "HistoryDockerfile", r->history_dockerfile);
 	size_t nvn = r->vulns ? r->vulns->nnotices : 0;
 	if (r->inv->nnotices || nvn) {
 		json_t *n = json_array();
@@ -235,6 +299,10 @@ int report_json(FILE *out, const struct scan_report *r)
 		}
 		json_array_append_new(results, res);
 	}
+	if (r->secrets_scanned)
+		secret_results(r, results);
+	if (r->misconf_scanned)
+		misconf_result(r, results);
 	json_object_set_new(root, "Results", results);
 	int rc = json_dumpf(root, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
 	json_decref(root);

@@ -9,9 +9,19 @@
 #include "image/image.h"
 #include "inventory/inventory.h"
 #include "match/finding.h"
+#include "misconf/misconf.h"
+#include "secret/secret.h"
 
 #include <stdbool.h>
 #include <stdio.h>
+
+/* A secret found in a layer (or in the image config), with where it lives. */
+struct secret_hit {
+	const struct secret_finding *f;
+	int layer;      /* image layer index; -1 for the image config */
+	int removed_in; /* layer that deleted or replaced the file; -1 = still in the final image */
+	bool deleted;   /* removed_in deleted the file (rather than overwrote it) */
+};
 
 struct scan_report {
 	const struct image *img;
@@ -19,6 +29,12 @@ struct scan_report {
 	bool list_all_pkgs; /* include the package list (json/table) */
 	const struct findings *vulns; /* notices, and findings when vulns_scanned */
 	bool vulns_scanned;           /* vulnerability matching ran */
+	const struct secret_hit *secrets; /* sorted by path, layer, line */
+	size_t nsecrets;
+	bool secrets_scanned;
+	const struct misconf_findings *misconf;
+	bool misconf_scanned;
+	const char *history_dockerfile; /* --show-history, or NULL */
 	const char *tool_version;
 };
 

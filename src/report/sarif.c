@@ -49,6 +49,57 @@ static const char *security_severity(enum severity s)
 	}
 }
 
+/* The index of rule id in rules, adding it when new. */
+static size_t rule_for(json_t *rules, struct strmap *index, const char *id, const char *title, const char *desc,
+		       enum severity s, const char *tag)
+{
+	void **slot = strmap_put(index, id);
+	if (*slot)
+		return (size_t)(uintptr_t)*slot - 1;
+	*slot = (void *)(uintptr_t)(json_array_size(rules) + 1);
+	json_t *rule = json_object();
+	json_object_set_new(rule, "id", js(id));
+	json_t *sd = json_object(), *fd = json_object();
+	json_object_set_new(sd, "text", js(title ? title : id));
+	json_object_set_new(fd, "text", js(desc ? desc : id));
+	json_object_set_new(rule, "shortDescription", sd);
+	json_object_set_new(rule, "fullDescription", fd);
+	json_t *dc = json_object();
+	json_object_set_new(dc, "level", js(level_of(s)));
+	json_object_set_new(rule, "defaultConfiguration", dc);
+	json_t *props = json_object(), *tags = json_array();
+	json_array_append_new(tags, js(tag));
+	json_array_append_new(tags, js("security"));
+	json_array_append_new(tags, js(severity_name(s)));
+	json_object_set_new(props, "tags", tags);
+	json_object_set_new(props, "security-severity", js(security_severity(s)));
+	json_object_set_new(rule, "properties", props);
+	json_array_append_new(rules, rule);
+	return json_array_size(rules) - 1;
+}
+
+static json_t *result(const char *id, size_t idx, enum severity s, const char *msg, const char *uri, int line)
+{
+	json_t *res = json_object();
+	json_object_set_new(res, "ruleId", js(id));
+	json_object_set_new(res, "ruleIndex", json_integer((json_int_t)idx));
+	json_object_set_new(res, "level", js(level_of(s)));
+	json_t *m = json_object();
+	json_object_set_new(m, "text", js(msg));
+	json_object_set_new(res, "message", m);
+	json_t *loc = json_object(), *phys = json_object(), *art = json_object(), *region = json_object();
+	json_object_set_new(art, "uri", js(uri));
+	json_object_set_new(art, "uriBaseId", js("ROOTPATH"));
+	json_object_set_new(phys, "artifactLocation", art);
+	json_object_set_new(region, "startLine", json_integer(line));
+	json_object_set_new(phys, "region", region);
+	json_object_set_new(loc, "physicalLocation", phys);
+	json_t *locs = json_array();
+	json_array_append_new(locs, loc);
+	json_object_set_new(res, "locations", locs);
+	return res;
+}
+
 int report_sarif(FILE *out, const struct scan_report *r)
 {
 	json_t *rules = json_array(), *results = json_array();
@@ -114,6 +165,26 @@ int report_sarif(FILE *out, const struct scan_report *r)
 		json_array_append_new(locs, loc);
 		json_object_set_new(res, "locations", locs);
 		json_array_append_new(results, res);
+	}
+	/* Secrets and image misconfigurations: one rule per rule id. */
+	for (size_t i = 0; r->secrets_scanned && i < r->nsecrets; i++) {
+		const struct secret_hit *h = &r->secrets[i];
+		int sev = severity_parse(h->f->severity);
+		enum severity s = sev < 0 ? SEV_UNKNOWN : (enum severity)sev;
+		size_t idx = rule_for(rules, &rule_index, h->f->rule_id, h->f->title, h->f->title, s, "secret");
+		char *msg = xasprintf("Secret %s (%s)%s: %s", h->f->title, h->f->severity,
+				      h->layer >= 0 && h->removed_in >= 0 ? ", removed by a later layer but still in the image"
+									  : "",
+				      h->f->match ? h->f->match : "");
+		json_array_append_new(results, result(h->f->rule_id, idx, s, msg, h->f->path,
+						      h->f->start_line > 0 ? h->f->start_line : 1));
+		free(msg);
+	}
+	for (size_t i = 0; r->misconf_scanned && i < r->misconf->n; i++) {
+		const struct misconf_finding *f = &r->misconf->v[i];
+		enum severity s = (enum severity)f->severity; /* MISCONF_LOW..CRITICAL = SEV_LOW..CRITICAL */
+		size_t idx = rule_for(rules, &rule_index, f->id, f->title, f->rule->rationale, s, "misconfiguration");
+		json_array_append_new(results, result(f->id, idx, s, f->message, "image config", 1));
 	}
 	strmap_free(&rule_index, NULL);
 

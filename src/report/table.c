@@ -79,6 +79,54 @@ static void vuln_table(FILE *out, const struct scan_report *r)
 	textable_free(&t);
 }
 
+static void secret_table(FILE *out, const struct scan_report *r)
+{
+	fprintf(out, "\nSecrets: %zu\n", r->nsecrets);
+	if (!r->nsecrets)
+		return;
+	static const char *const head[] = {"TARGET", "RULE", "SEVERITY", "LINE", "LAYER", "IN FINAL IMAGE", "MATCH"};
+	struct textable t;
+	textable_init(&t, ARRAY_LEN(head), head);
+	t.max_width = 70;
+	for (size_t i = 0; i < r->nsecrets; i++) {
+		const struct secret_hit *h = &r->secrets[i];
+		char *line = h->f->start_line == h->f->end_line ? xasprintf("%d", h->f->start_line)
+								: xasprintf("%d-%d", h->f->start_line, h->f->end_line);
+		char *layer = h->layer >= 0 ? layer_cell(r->img, (size_t)h->layer) : xstrdup("config");
+		char *status = h->layer < 0 || h->removed_in < 0
+				       ? xstrdup("yes")
+				       : xasprintf("no: %s in layer %d, still extractable", h->deleted ? "removed" : "replaced",
+						   h->removed_in + 1);
+		const char *cells[] = {h->f->path, h->f->rule_id, h->f->severity, line, layer, status, h->f->match};
+		textable_add(&t, cells);
+		free(line);
+		free(layer);
+		free(status);
+	}
+	textable_print(&t, out);
+	textable_free(&t);
+}
+
+static void misconf_table(FILE *out, const struct scan_report *r)
+{
+	fprintf(out, "\nImage configuration: %zu misconfiguration%s\n", r->misconf->n, r->misconf->n == 1 ? "" : "s");
+	if (!r->misconf->n)
+		return;
+	static const char *const head[] = {"ID", "SEVERITY", "TITLE", "MESSAGE", "LAYER"};
+	struct textable t;
+	textable_init(&t, ARRAY_LEN(head), head);
+	t.max_width = 70;
+	for (size_t i = 0; i < r->misconf->n; i++) {
+		const struct misconf_finding *f = &r->misconf->v[i];
+		char *layer = f->layer >= 0 ? layer_cell(r->img, (size_t)f->layer) : xstrdup("config");
+		const char *cells[] = {f->id, misconf_severity_name(f->severity), f->title, f->message, layer};
+		textable_add(&t, cells);
+		free(layer);
+	}
+	textable_print(&t, out);
+	textable_free(&t);
+}
+
 int report_table(FILE *out, const struct scan_report *r)
 {
 	const struct inventory *inv = r->inv;
@@ -98,6 +146,21 @@ int report_table(FILE *out, const struct scan_report *r)
 	if (r->vulns_scanned) {
 		fputc('\n', out);
 		vuln_table(out, r);
+	}
+	if (r->secrets_scanned)
+		secret_table(out, r);
+	if (r->misconf_scanned)
+		misconf_table(out, r);
+	if (r->history_dockerfile && *r->history_dockerfile) {
+		fputs("\nDockerfile rebuilt from the image history\n\n", out);
+		/* line by line: each line sanitised, the line breaks kept */
+		char *copy = xstrdup(r->history_dockerfile), *save = NULL;
+		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *clean = utf8_sanitize(l);
+			fprintf(out, "%s\n", clean);
+			free(clean);
+		}
+		free(copy);
 	}
 	if (r->list_all_pkgs && inv->npkgs) {
 		fputs("\nPackages\n", out);
