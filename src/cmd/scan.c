@@ -7,6 +7,7 @@
 #include "inventory/build.h"
 #include "match/match.h"
 #include "misconf/image_checks.h"
+#include "secret/image_config.h"
 #include "policy/filter.h"
 #include "registry/registry.h"
 #include "report/report.h"
@@ -204,6 +205,10 @@ int scan_run(const struct scan_opts *o, struct scan_result *res)
 				if (!(o->severities & (1u << res->misconf.v[i].severity)))
 					misconf_findings_remove(&res->misconf, i);
 	}
+	/* Reports print the config (and --show-history rebuilds RUN lines from
+	 * it): secrets found there are redacted, once every check has run. */
+	if (res->img.config && res->config_secrets.len)
+		secret_redact_image_config(res->img.config, &res->config_secrets);
 	return 0;
 }
 
