@@ -9,6 +9,7 @@
 # B: daemon options toggled across restarts, through daemon.json and through flags, and daemon.json's owner
 #    and mode changed: icc, live-restore, userland-proxy, no-new-privileges and the log driver flip between
 #    PASS and WARN both ways.
+# C: a single-node swarm, with and without auto-lock, a specific listen address and secrets, then left.
 #
 # icc=false needs iptables, and dockerd's iptables rules must not touch the host's: the whole test runs in a
 # private network namespace (the daemons only use Unix sockets and --network none).
@@ -20,7 +21,7 @@ fi
 . "$(dirname "$0")/lib.sh"
 require_root
 require_vigil
-require_cmd python3 iptables runc
+require_cmd python3 iptables runc ip
 require_fixture images/alpine-310.tar.gz
 [[ -n ${VIGIL_BENCH_NETNS:-} ]] || skip "cannot create a private network namespace (unshare --net)"
 
@@ -283,3 +284,26 @@ expect_results "$TEST_TMP/b3.json" 2.2=PASS 2.4=PASS 2.13=PASS 2.14=PASS 2.15=PA
 expect_results "$TEST_TMP/b3.json" 5.26=INFO
 stop_dockerd
 log "B: daemon options and daemon.json mode flip both ways"
+
+# ---- C: swarm mode -----------------------------------------------------------------------------------------
+
+# Swarm needs a loopback interface in our network namespace.
+ip link set lo up
+start_dockerd --iptables=true
+docker_cli swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377 --autolock >/dev/null
+echo s3cr3t | docker_cli secret create vigil-test - >/dev/null
+docker_cli network create --driver overlay --opt encrypted vigil-enc >/dev/null
+bench_json "$TEST_TMP/c1.json" -c 2.15,5.1,7
+expect_results "$TEST_TMP/c1.json" 2.15=PASS 5.1=WARN 7.1=PASS 7.2=PASS 7.3=WARN 7.4=PASS 7.5=PASS 7.6=NOTE
+assert_eq '["ingress"]' "$(json_eval "$TEST_TMP/c1.json" \
+  '[i["name"] for r in d["results"] if r["id"] == "7.3" for i in r["items"]]')" "7.3: unencrypted overlay networks"
+# Again on all interfaces, without auto-lock nor secrets.
+docker_cli swarm leave --force >/dev/null
+docker_cli swarm init --advertise-addr 127.0.0.1 >/dev/null
+bench_json "$TEST_TMP/c2.json" -c 5.1,7
+expect_results "$TEST_TMP/c2.json" 5.1=WARN 7.1=PASS 7.2=WARN 7.4=INFO 7.5=WARN
+docker_cli swarm leave --force >/dev/null
+bench_json "$TEST_TMP/c3.json" -c 5.1,7
+expect_results "$TEST_TMP/c3.json" 5.1=PASS 7.1=PASS 7.2=PASS 7.3=PASS 7.4=PASS 7.5=PASS 7.6=PASS
+stop_dockerd
+log "C: swarm checks follow swarm mode"
