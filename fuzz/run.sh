@@ -12,7 +12,7 @@ ninja -C build-fuzz >/dev/null
 fixtures=${VIGIL_FIXTURES:-../shared/fixtures}
 status=0
 for bin in build-fuzz/fuzz/fuzz_*; do
-	[ -x "$bin" ] || continue
+	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	name=$(basename "$bin")
 	corpus=fuzz/corpus-$name
 	mkdir -p "$corpus"

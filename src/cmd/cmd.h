@@ -15,6 +15,7 @@ enum {
 int cmd_main(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_rootfs(int argc, char **argv);
+int cmd_fs(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_config(int argc, char **argv);

@@ -16,6 +16,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  image    scan a container image (archive, OCI layout, or local Docker daemon)\n"
 	"  rootfs   scan an unpacked root filesystem\n"
+	"  fs       scan a plain directory (a build context) for secrets\n"
 	"  sbom     write a software bill of materials (CycloneDX or SPDX) for an image\n"
 	"  bench    audit this Docker host against the CIS Docker Benchmark v1.6.0\n"
 	"  config   lint Dockerfiles (misconfigurations, CIS Docker Benchmark section 4)\n"
@@ -38,6 +39,7 @@ struct command {
 static const struct command commands[] = {
 	{"image", cmd_image},
 	{"rootfs", cmd_rootfs},
+	{"fs", cmd_fs},
 	{"sbom", cmd_sbom},
 	{"bench", cmd_bench},
 	{"config", cmd_config},

@@ -42,10 +42,41 @@ static const struct scan_command rootfs_cmd = {
 	.default_scanners = SCAN_VULN | SCAN_SECRET,
 };
 
-int cmd_rootfs(int argc, char **argv)
+static const char fs_usage[] =
+	"Usage: vigil fs [OPTIONS] DIR\n"
+	"\n"
+	"Scan a plain directory, such as a build context before 'docker build', for\n"
+	"secrets (and, when it holds an OS package database, vulnerabilities).\n"
+	"Same walk and options as 'vigil rootfs'.\n"
+	"\n"
+	"Options:\n"
+	"      --scanners LIST   any of secret, vuln, misconfig, or none; default secret,vuln\n"
+	"      --secret-config FILE  YAML to add, disable or allow secret rules\n"
+	"      --severity LIST   report only these: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
+	"      --exit-code N     exit with N when findings remain (default 0)\n"
+	"  -f, --format FORMAT   table (default), json, sarif\n"
+	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
+	"  -q, --quiet           no warnings on stderr\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit codes: 0 ok; N with --exit-code N and findings; 2 usage error;\n"
+	"            3 unreadable directory; 4 internal error.\n";
+
+static const char *const fs_formats[] = {"table", "json", "sarif", NULL};
+
+static const struct scan_command fs_cmd = {
+	.name = "fs",
+	.usage = fs_usage,
+	.formats = fs_formats,
+	.takes_input = false,
+	.positional_kind = TARGET_ROOTFS,
+	.default_scanners = SCAN_VULN | SCAN_SECRET,
+};
+
+static int run(int argc, char **argv, const struct scan_command *c)
 {
 	struct scan_opts o;
-	int rc = scan_parse_args(argc, argv, &rootfs_cmd, &o);
+	int rc = scan_parse_args(argc, argv, c, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	struct scan_result res;
@@ -58,4 +89,14 @@ int cmd_rootfs(int argc, char **argv)
 		rc = scan_exit_status(&o, &res);
 	scan_result_free(&res);
 	return rc;
+}
+
+int cmd_rootfs(int argc, char **argv)
+{
+	return run(argc, argv, &rootfs_cmd);
+}
+
+int cmd_fs(int argc, char **argv)
+{
+	return run(argc, argv, &fs_cmd);
 }
