@@ -2,8 +2,7 @@
  * signature: it decodes "signed" into map[string]interface{} (so every number
  * becomes a float64) and re-encodes it with github.com/docker/go's canonical
  * encoder: sorted keys, no whitespace, only '"' and '\\' escaped, integral
- * floats printed by strconv.FormatFloat(f, 'g', -1, 64). A 1 MiB length thus
- * reads "1.048576e+06": surprising, but it is what the signature covers. */
+ * floats printed as Go prints them (below). */
 #include "trust/trust.h"
 
 #include <math.h>
@@ -26,10 +25,11 @@ static void put_string(struct buf *out, const char *s, size_t n)
 	buf_append(out, "\"", 1);
 }
 
-/* Go's strconv.FormatFloat(f, 'g', -1, 64) (strconv/ftoa.go): the shortest
- * digits that round-trip; for the shortest form the %e/%f decision uses a
- * precision of 6, so exponent form when the decimal exponent is < -4 or >= 6
- * ("1e+06", "1.048576e+06", but "123456"), exponent with at least two digits. */
+/* A float64 as Go's encoding/json (and the docker/go canonical fork notary
+ * ships) writes it: ES6 number-to-string, i.e. the shortest digits that
+ * round-trip, plain ('f') when 1e-6 <= |f| < 1e21, else exponent form ("1e+21").
+ * Checked against notary itself: a 1500000-byte target's length is signed as
+ * "1500000", not as strconv's 'g' form "1.5e+06". */
 static void put_number(struct buf *out, double f)
 {
 	char digits[32];
@@ -52,7 +52,7 @@ static void put_number(struct buf *out, double f)
 	mant[nm] = 0;
 	if (neg)
 		buf_append(out, "-", 1);
-	if (exp < -4 || exp >= 6) {
+	if (f != 0 && (exp < -6 || exp >= 21)) {
 		/* d[.ddd]e±XX with at least two exponent digits. */
 		buf_append(out, mant, 1);
 		if (nm > 1) {

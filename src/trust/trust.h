@@ -25,8 +25,8 @@
 
 /* Canonical JSON as notary signs it (github.com/docker/go canonical/json over
  * a value decoded into Go interface{}): object keys sorted bytewise, no
- * whitespace, strings escape only '"' and '\\', numbers are float64 in Go's
- * shortest 'g' form and must be integral. Returns 0 or -1 (e set). */
+ * whitespace, strings escape only '"' and '\\', numbers are float64 written
+ * as Go's encoding/json writes them and must be integral. Returns 0 or -1 (e set). */
 int cjson_encode(const json_t *v, struct buf *out, struct err *e);
 
 /* The raw files of one GUN. */

@@ -247,7 +247,8 @@ static bool verify_sig(const struct key *k, const char *method, const struct buf
 		     EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pk) == 1 &&
 		     EVP_DigestVerify(ctx, der.data, der.len, msg->data, msg->len) == 1;
 		buf_free(&der);
-	} else if (ed && !strcasecmp(method, "ed25519")) {
+	} else if (ed && (!strcasecmp(method, "eddsa") || !strcasecmp(method, "ed25519"))) {
+		/* notary names the method "eddsa" (its Ed25519 keys are raw 32-byte values). */
 		ok = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pk) == 1 &&
 		     EVP_DigestVerify(ctx, sig->data, sig->len, msg->data, msg->len) == 1;
 	} else if (rsa && (!strcasecmp(method, "rsapss") || !strcasecmp(method, "rsapkcs1v15"))) {
