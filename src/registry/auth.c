@@ -304,7 +304,7 @@ int registry_docker_credentials(const char *dir, const char *host, char **user, 
 	if (rc == 0) {
 		rc = registry_config_lookup((const char *)b.data, b.len, host, user, password, e);
 		if (rc < 0)
-			err_prefix(e, "%s: ", path);
+			err_prefix(e, "%s", path);
 	}
 	buf_free(&b);
 	free(path);

@@ -196,7 +196,6 @@ struct req {
 	const char *scope;       /* auth scope; NULL: no authentication round (token requests) */
 	const char *fixed_auth;  /* Authorization for a token request */
 	const char *what;        /* for messages: "manifest app:1.0" */
-	const char *msg_host;    /* for messages; NULL: ref->host */
 	bool bounded_time;       /* small answers: a total time limit too */
 	struct sink sink;
 };
@@ -231,6 +230,10 @@ static void resp_clear(struct resp *rs)
 struct xfer {
 	const struct req *q;
 	struct resp *rs;
+	int timeout_s;
+	struct timespec last_progress; /* when a byte last moved (or the transfer started) */
+	curl_off_t last_dl, last_ul;
+	bool stalled;
 	bool plain_http;
 	bool refused; /* plain HTTP to a non-loopback address */
 	char refused_ip[64];
@@ -340,6 +343,32 @@ static int on_prereq(void *ud, char *primary_ip, char *local_ip, int primary_por
 	return CURL_PREREQFUNC_OK;
 }
 
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* A stall is no byte in either direction for timeout_s: libcurl's low-speed
+ * check averages over several seconds, which lets a few early bytes hide a
+ * dead connection for much longer than asked. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct xfer *x = ud;
+	if (dlnow != x->last_dl || ulnow != x->last_ul) {
+		x->last_dl = dlnow;
+		x->last_ul = ulnow;
+		clock_gettime(CLOCK_MONOTONIC, &x->last_progress);
+		return 0;
+	}
+	if (seconds_since(&x->last_progress) >= x->timeout_s) {
+		x->stalled = true;
+		return 1; /* aborts the transfer */
+	}
+	return 0;
+}
+
 static CURLcode perform(const struct registry *r, struct xfer *x, const char *url, const struct url_parts *u,
 			const char *auth, char *errbuf)
 {
@@ -377,11 +406,13 @@ static CURLcode perform(const struct registry *r, struct xfer *x, const char *ur
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	long t = r->timeout_s;
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t < 30 ? t : 30L);
-	/* A stalled answer: fewer than 1 byte/s for the whole timeout. */
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, t);
+	x->timeout_s = r->timeout_s;
+	clock_gettime(CLOCK_MONOTONIC, &x->last_progress);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
 	if (q->bounded_time)
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, 4 * t); /* a slow drip of a small answer */
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, t < 30 ? 120L : 4 * t); /* a slow drip of a small answer */
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -469,16 +500,11 @@ static void error_detail(const struct resp *rs, char *out, size_t cap)
 	clean_text(out, cap < 300 ? cap : 300, tmp);
 }
 
-static const char *msg_host(const struct req *q)
-{
-	return q->msg_host ? q->msg_host : q->ref->host;
-}
-
 static void http_error(struct err *e, const struct req *q, const struct resp *rs, const char *hint)
 {
 	char detail[300];
 	error_detail(rs, detail, sizeof detail);
-	err_set(e, "registry %s: %s: %ld %s%s", msg_host(q), q->what, rs->status, detail, hint ? hint : "");
+	err_set(e, "registry %s: %s: %ld %s%s", q->ref->host, q->what, rs->status, detail, hint ? hint : "");
 }
 
 /* ---- authentication -------------------------------------------------------- */
@@ -564,14 +590,14 @@ static int buf_sink(void *ctx, const void *p, size_t n, struct err *e)
 struct capped {
 	struct buf b;
 	size_t cap;
-	const char *what;
+	const char *host, *what;
 };
 
 static int capped_sink(void *ctx, const void *p, size_t n, struct err *e)
 {
 	struct capped *c = ctx;
 	if (c->b.len + n > c->cap) {
-		err_set(e, "%s: larger than %zu bytes", c->what, c->cap);
+		err_set(e, "registry %s: %s: larger than %zu bytes", c->host, c->what, c->cap);
 		return -1;
 	}
 	return buf_sink(&c->b, p, n, e);
@@ -671,14 +697,13 @@ static int authenticate(struct registry *r, const struct req *q, const struct re
 		goto out;
 	}
 	char *cred = have ? basic_value(user, password) : NULL;
-	struct capped reply = {.cap = MAX_TOKEN_REPLY, .what = "token reply"};
-	char *what = xasprintf("token for %s", scopes);
+	struct capped reply = {.cap = MAX_TOKEN_REPLY, .host = q->ref->host, .what = "token reply"};
+	char *what = xasprintf("token from %s for %s", realm_host, scopes);
 	struct req tq = {
 		.ref = q->ref,
 		.method = "GET",
 		.url = url,
 		.what = what,
-		.msg_host = realm_host,
 		.fixed_auth = cred,
 		.bounded_time = true,
 		.sink = {capped_sink, capped_reset, &reply},
@@ -696,7 +721,7 @@ static int authenticate(struct registry *r, const struct req *q, const struct re
 		for (const char *p = tok; valid && *p; p++)
 			valid = *p > 0x20 && *p < 0x7f; /* no header injection */
 		if (!valid) {
-			err_set(e, "registry %s: %s: the token server answered without a usable token", realm_host, what);
+			err_set(e, "registry %s: %s: the token server answered without a usable token", q->ref->host, what);
 		} else {
 			*out = xasprintf("Bearer %s", tok);
 			auth_store(r, endpoint, q->scope, *out);
@@ -735,7 +760,7 @@ static int request(struct registry *r, const struct req *q, struct resp *rs, str
 {
 	struct url_parts origin;
 	if (url_split(q->url, &origin) != 0) {
-		err_set(e, "registry %s: %s: bad URL", msg_host(q), q->what);
+		err_set(e, "registry %s: %s: bad URL", q->ref->host, q->what);
 		return -1;
 	}
 	char *url = xstrdup(q->url);
@@ -745,13 +770,13 @@ static int request(struct registry *r, const struct req *q, struct resp *rs, str
 	for (;;) {
 		struct url_parts u;
 		if (url_split(url, &u) != 0) {
-			err_set(e, "registry %s: %s: bad redirect URL", msg_host(q), q->what);
+			err_set(e, "registry %s: %s: bad redirect URL", q->ref->host, q->what);
 			break;
 		}
 		char *hostport = xasprintf("%s:%s", u.host, u.port);
 		bool http = !strcasecmp(u.scheme, "http");
 		if (!(!strcasecmp(u.scheme, "https") || (http && plain_http_allowed(r, hostport)))) {
-			err_set(e, "registry %s: %s: refusing %s://%s: %s", msg_host(q), q->what, u.scheme, hostport,
+			err_set(e, "registry %s: %s: refusing %s://%s: %s", q->ref->host, q->what, u.scheme, hostport,
 				http ? "plain HTTP is allowed only to loopback registries, with --insecure"
 				     : "not HTTP(S)");
 			free(hostport);
@@ -770,11 +795,13 @@ static int request(struct registry *r, const struct req *q, struct resp *rs, str
 			break;
 		}
 		if (x.refused) {
-			err_set(e, "registry %s: %s: refusing plain HTTP to %s, which is not a loopback address", msg_host(q),
+			err_set(e, "registry %s: %s: refusing plain HTTP to %s, which is not a loopback address", q->ref->host,
 				q->what, x.refused_ip);
 			break;
 		}
 		bool rewindable = rs->delivered == 0 || q->sink.reset;
+		if (x.stalled)
+			cc = CURLE_OPERATION_TIMEDOUT;
 		if (cc != CURLE_OK) {
 			if (retryable(cc) && attempt < r->max_attempts && rewindable) {
 				if (q->sink.reset)
@@ -789,8 +816,8 @@ static int request(struct registry *r, const struct req *q, struct resp *rs, str
 				snprintf(why, sizeof why, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
 			/* TLS spoken to a plain-HTTP registry fails this way. */
 			bool hint = cc == CURLE_SSL_CONNECT_ERROR && !r->insecure &&
-				    registry_host_is_loopback(q->ref->host) && !q->msg_host;
-			err_set(e, "registry %s: %s: %s%s", msg_host(q), q->what, why,
+				    registry_host_is_loopback(q->ref->host) && q->scope;
+			err_set(e, "registry %s: %s: %s%s", q->ref->host, q->what, why,
 				hint ? " (a plain-HTTP registry on a loopback address needs --insecure)" : "");
 			if (attempt > 1) {
 				size_t l = strlen(e->msg);
@@ -819,12 +846,12 @@ static int request(struct registry *r, const struct req *q, struct resp *rs, str
 		}
 		if (is_redirect(st) && rs->location && (!strcmp(q->method, "GET") || !strcmp(q->method, "HEAD"))) {
 			if (++hops > MAX_REDIRECTS) {
-				err_set(e, "registry %s: %s: more than %d redirects", msg_host(q), q->what, MAX_REDIRECTS);
+				err_set(e, "registry %s: %s: more than %d redirects", q->ref->host, q->what, MAX_REDIRECTS);
 				break;
 			}
 			char *next = url_resolve(url, rs->location);
 			if (!next) {
-				err_set(e, "registry %s: %s: bad redirect Location", msg_host(q), q->what);
+				err_set(e, "registry %s: %s: bad redirect Location", q->ref->host, q->what);
 				break;
 			}
 			free(url);
@@ -907,7 +934,7 @@ int registry_get_manifest(struct registry *r, const struct registry_ref *ref, co
 	char *url = xasprintf("%s/v2/%s/manifests/%s", base, ref->repository, reference);
 	char *what = xasprintf("manifest %s%s%s", ref->repository, ref->digest ? "@" : ":", reference);
 	char *scope = pull_scope(ref);
-	struct capped body = {.cap = REGISTRY_MAX_MANIFEST, .what = what};
+	struct capped body = {.cap = REGISTRY_MAX_MANIFEST, .host = ref->host, .what = what};
 	struct req q = {
 		.ref = ref,
 		.method = "GET",
@@ -1348,7 +1375,7 @@ int registry_list_tags(struct registry *r, const struct registry_ref *ref, char 
 			rc = -1;
 			break;
 		}
-		struct capped body = {.cap = REGISTRY_MAX_MANIFEST, .what = what};
+		struct capped body = {.cap = REGISTRY_MAX_MANIFEST, .host = ref->host, .what = what};
 		struct req q = {
 			.ref = ref,
 			.method = "GET",

@@ -222,7 +222,10 @@ char *registry_ref_familiar(const struct registry_ref *r)
 		const char *rest = r->repository + 8;
 		if (!strncmp(r->repository, "library/", 8) && !strchr(rest, '/'))
 			return xstrdup(rest);
-		return xstrdup(r->repository);
+		/* "docker.io/a.b/app" without its host would name host a.b. */
+		size_t n = strcspn(r->repository, "/");
+		if (!memchr(r->repository, '.', n) && !(n == 9 && !strncmp(r->repository, "localhost", 9)))
+			return xstrdup(r->repository);
 	}
 	return xasprintf("%s/%s", r->host, r->repository);
 }

@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+enum { DRAIN_MAX = 256 << 20 }; /* bytes read past a failed walk to learn the blob's digest */
+
 struct blob_info {
 	char digest[72];
 	int64_t size; /* from the manifest, -1 when absent */
@@ -185,6 +187,20 @@ static void walk_one(void *ctx, size_t i)
 	struct fd_src src = {.fd = sv[0], .buf = xmalloc(1 << 20), .name = name};
 	struct err we = {{0}};
 	int wrc = layer_walk(name, fd_read, &src, j->rb->b.limits, &j->results[i], &we);
+	if (wrc != 0) {
+		/* A corrupt stream (a flipped byte) makes the walk fail first; read
+		 * on, a little, so the fetch can say whether the blob matched its
+		 * digest — the better explanation when it did not. */
+		uint64_t left = DRAIN_MAX;
+		ssize_t n;
+		while (left && (n = read(sv[0], src.buf, 1 << 20)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			left = (uint64_t)n >= left ? 0 : left - (uint64_t)n;
+		}
+	}
 	close(sv[0]); /* a fetch still sending fails and stops */
 	pthread_join(tid, NULL);
 	free(src.buf);

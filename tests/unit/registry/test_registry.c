@@ -43,6 +43,10 @@ static void test_ref_valid(void **state)
 		{"a-b.c/e--f__g", "a-b.c", "e--f__g", "latest", NULL, "a-b.c/e--f__g"},
 		{"my.reg:443/a.b_c/d", "my.reg:443", "a.b_c/d", "latest", NULL, "my.reg:443/a.b_c/d"},
 		{"Registry.Example/app", "Registry.Example", "app", "latest", NULL, "Registry.Example/app"},
+		/* Docker Hub repositories whose first component looks like a host keep docker.io */
+		{"docker.io/localhost/app", "docker.io", "localhost/app", "latest", NULL, "docker.io/localhost/app"},
+		{"docker.io/a.b/app", "docker.io", "a.b/app", "latest", NULL, "docker.io/a.b/app"},
+		{"docker.io/library/a.b", "docker.io", "library/a.b", "latest", NULL, "a.b"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const struct ref_case *c = &cases[i];
