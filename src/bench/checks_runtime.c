@@ -646,7 +646,7 @@ static int t_latest(struct bench_ctx *ctx, struct bench_container *c, struct buf
 	const char *name = bench_jstr(c->j, "Config.Image"), *have = bench_jstr(c->j, "Image");
 	if (!*name || !strncmp(name, "sha256:", 7) || (strlen(name) >= 12 && strstr(have, name)))
 		return 0;
-	char *esc = engine_escape(name);
+	char *esc = engine_escape_ref(name);
 	char *path = xasprintf("/images/%s/json", esc);
 	char *err = NULL;
 	json_t *img = bench_get(ctx, path, &err);

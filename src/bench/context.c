@@ -155,6 +155,14 @@ char *bench_containerd_socket(struct bench_ctx *ctx)
 
 /* ---- finding dockerd -------------------------------------------------------------------- */
 
+/* Does path not exist? (Checked apart from reading, so that "absent" never
+ * depends on errno surviving an error report.) */
+static bool absent(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
 static char *read_small(const char *path, size_t *len, int *err)
 {
 	struct buf b = {0};
@@ -369,14 +377,13 @@ static void load_config(struct bench_ctx *ctx)
 	ctx->config_path = xstrdup(path);
 	struct buf b = {0};
 	struct err e;
-	errno = 0;
+	if (absent(path)) {
+		ctx->config_note = xstrdup("absent");
+		return;
+	}
 	if (read_file_capped(path, SMALL_FILE_CAP, &b, &e) != 0) {
-		if (errno == ENOENT) {
-			ctx->config_note = xstrdup("absent");
-		} else {
-			ctx->dopts.config_unknown = true;
-			ctx->config_note = xasprintf("could not read %s", e.msg);
-		}
+		ctx->dopts.config_unknown = true;
+		ctx->config_note = xasprintf("could not read %s", e.msg);
 		buf_free(&b);
 		return;
 	}
@@ -676,15 +683,18 @@ static void read_rules_files(struct bench_ctx *ctx, struct buf *src, struct buf 
 	files[nf++] = xstrdup("/etc/audit/audit.rules");
 	for (size_t i = 0; i < nf; i++) {
 		struct err e;
-		errno = 0;
 		size_t before = ctx->audit.len;
+		if (absent(files[i])) {
+			free(files[i]);
+			continue;
+		}
 		if (read_file_capped(files[i], SMALL_FILE_CAP, &ctx->audit, &e) == 0) {
 			(*nexist)++;
 			(*nread)++;
 			buf_appendf(src, "%s%s", src->len ? ", " : "", files[i]);
 			if (ctx->audit.len > before)
 				buf_append(&ctx->audit, "\n", 1);
-		} else if (errno != ENOENT) {
+		} else {
 			(*nexist)++;
 			buf_appendf(errs, "%s%s", errs->len ? "; " : "", e.msg);
 		}

@@ -91,12 +91,12 @@ const char *engine_socket(const struct engine *en)
 	return en->sock;
 }
 
-char *engine_escape(const char *s)
+static char *escape(const char *s, const char *keep)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	struct buf b = {0};
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || strchr("-._~", *p)) {
+		if (isalnum(*p) || strchr(keep, *p)) {
 			buf_append(&b, p, 1);
 		} else {
 			char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
@@ -106,6 +106,16 @@ char *engine_escape(const char *s)
 	if (!b.data)
 		buf_append(&b, "", 0);
 	return buf_steal(&b);
+}
+
+char *engine_escape(const char *s)
+{
+	return escape(s, "-._~");
+}
+
+char *engine_escape_ref(const char *s)
+{
+	return escape(s, "-._~/:@");
 }
 
 /* Why a connection failed, in words that say what to do about it. */

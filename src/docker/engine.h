@@ -37,5 +37,8 @@ json_t *engine_get(struct engine *en, const char *path, enum engine_status *st, 
 
 /* Percent-encode s for one path segment or query value (new string). */
 char *engine_escape(const char *s);
+/* Percent-encode an image reference for /images/{name}/...: '/', ':' and '@'
+ * stay as they are, as the docker CLI sends them ("registry:5000/app:1.0"). */
+char *engine_escape_ref(const char *s);
 
 #endif

@@ -227,6 +227,16 @@ bench_json "$TEST_TMP/cf.json" -c 3.17,3.18 --config-file "$TEST_TMP/other.json"
 expect_results "$TEST_TMP/cf.json" 3.17=PASS 3.18=WARN
 assert_contains "$(json_eval "$TEST_TMP/cf.json" 'd["results"][1]["items"][0]["detail"]')" "0606 grants 0002 beyond 0644"
 
+# 5.28: a container whose image name now names a newer image (names with a registry port and a path).
+docker_cli tag alpine:3.10 registry.local:5000/team/app:1.0
+run_ctr --name stale registry.local:5000/team/app:1.0 sleep 3600
+bench_json "$TEST_TMP/s1.json" -c 5.28
+expect_results "$TEST_TMP/s1.json" 5.28=PASS
+docker_cli commit good registry.local:5000/team/app:1.0 >/dev/null
+bench_json "$TEST_TMP/s2.json" -c 5.28
+expect_results "$TEST_TMP/s2.json" 5.28=INFO
+assert_eq '["stale"]' "$(json_eval "$TEST_TMP/s2.json" '[i["name"] for i in d["results"][0]["items"]]')" "5.28 items"
+
 # No daemon: a clear error and exit 3.
 SAVED_HOST=$DOCKER_HOST
 DOCKER_HOST=unix://$TEST_TMP/none.sock run_vigil bench

@@ -124,6 +124,9 @@ static void test_replies(void **state)
 
 	char *id = engine_escape("x/y");
 	assert_string_equal(id, "x%2Fy");
+	char *ref = engine_escape_ref("registry:5000/app@sha256:ab cd?");
+	assert_string_equal(ref, "registry:5000/app@sha256:ab%20cd%3F");
+	free(ref);
 	char *path = xasprintf("/containers/%s/json", id);
 	assert_null(engine_get(en, path, &st, &http, &e));
 	assert_int_equal(st, ENGINE_HTTP);
