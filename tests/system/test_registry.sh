@@ -144,6 +144,19 @@ expect_fail() {
   [[ -z $(ls -A "$VTMP") ]] || fail "$what: left files in TMPDIR: $(ls -A "$VTMP")"
 }
 
+# live_api WHAT HOST [USER PASSWORD]: the client API itself (push a blob and a manifest, read back, list tags,
+# parallel fetches through one client) — test_live_registry in the registry unit test, pointed at HOST.
+UNIT=$(dirname "$VIGIL_BIN")/tests/test-registry
+live_api() {
+  [[ -x $UNIT ]] || fail "registry unit test not built: $UNIT"
+  if ! VIGIL_TEST_REGISTRY=$2 VIGIL_TEST_REGISTRY_USER=${3:-} VIGIL_TEST_REGISTRY_PASSWORD=${4:-} \
+    CMOCKA_MESSAGE_OUTPUT=STDOUT CMOCKA_TEST_ABORT=0 "$UNIT" >"$TEST_TMP/live.log" 2>&1 ||
+    ! grep -q '^\[       OK \] test_live_registry' "$TEST_TMP/live.log"; then
+    cat "$TEST_TMP/live.log" >&2
+    fail "$1: the registry API test against $2 failed (above)"
+  fi
+}
+
 gzip -dc "$A310" >"$TEST_TMP/alpine-310.tar"
 gzip -dc "$A39" >"$TEST_TMP/alpine-39.tar"
 scan "$TEST_TMP/ref310.json" --input "$A310"
@@ -186,6 +199,7 @@ expect_fail "--offline rules out the registry" "Docker daemon" "$R/alpine:3.10" 
 expect_fail "no registry listening" "Couldn't connect" "127.0.0.1:$(free_port)/alpine:3.10" --insecure
 TMPDIR=$VTMP run_vigil image "$R/alpine:3.10" --image-src registry,floppy
 expect_rc 2 "--image-src with an unknown source"
+live_api "plain registry" "$R"
 
 # ---- multi-platform: an OCI index and a Docker manifest list of both fixtures -------------------------
 skopeo copy -q "docker-archive:$TEST_TMP/alpine-310.tar" "oci:$TEST_TMP/multi:310"
@@ -247,6 +261,7 @@ push "docker-archive:$TEST_TMP/alpine-310.tar" "$B/private/alpine:3.10" --dest-c
 expect_fail "Basic: no credentials" "401 UNAUTHORIZED" "$B/private/alpine:3.10" --insecure
 assert_contains "$(cat "$ERR")" "--username/--password" "Basic: no credentials hint"
 expect_fail "Basic: wrong password" "authentication failed" "$B/private/alpine:3.10" --insecure --username alice --password nope
+live_api "Basic auth registry" "$B" alice 's3cr:et'
 scan "$TEST_TMP/basic-flags.json" "$B/private/alpine:3.10" --insecure --username alice --password 's3cr:et'
 same_image "$TEST_TMP/ref310.json" "$TEST_TMP/basic-flags.json" "Basic auth, flags"
 VIGIL_USERNAME=alice VIGIL_PASSWORD='s3cr:et' scan "$TEST_TMP/basic-env.json" "$B/private/alpine:3.10" --insecure
@@ -288,6 +303,9 @@ grep -q "service=\['vigil-test-registry'\] scope=\['repository:team/alpine:pull'
 expect_fail "Bearer: no credentials" "token from 127.0.0.1:$TPORT for repository:team/alpine:pull: 401 UNAUTHORIZED" \
   "$T/team/alpine:3.10" --insecure
 expect_fail "Bearer: wrong password" "credentials rejected" "$T/team/alpine:3.10" --insecure --username bob --password x
+live_api "token auth registry" "$T" bob t0ken-pw
+grep -q "scope=\['repository:vigil-unit/push:pull,push'\] user=yes" "$TEST_TMP/token.log" ||
+  fail "no push token was asked for: $(cat "$TEST_TMP/token.log")"
 
 # ---- a misbehaving registry ------------------------------------------------------------------------------
 python3 "$SYSTEST_DIR/fake_registry.py" --layout "$TEST_TMP/multi" --port-file "$TEST_TMP/fake.port" \

@@ -3,6 +3,7 @@
  * credentials, loopback detection and platform selection from an index.
  * The HTTP side is tested against real registries in tests/system. */
 #include "registry/registry.h"
+#include "source/parallel.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -406,6 +407,165 @@ static void test_digest_valid(void **state)
 	assert_false(registry_digest_valid("sha384:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
 }
 
+/* ---- against a live registry (run by tests/system/test_registry.sh) ------------------------ */
+
+struct collect {
+	struct buf b;
+};
+
+static int collect_fn(void *ctx, const void *p, size_t n, struct err *e)
+{
+	(void)e;
+	buf_append(&((struct collect *)ctx)->b, p, n);
+	return 0;
+}
+
+struct par {
+	struct registry *r;
+	const struct registry_ref *ref;
+	const char *digest;
+	int64_t size;
+	int rcs[8];
+};
+
+static void fetch_one(void *ctx, size_t i)
+{
+	struct par *p = ctx;
+	struct collect c = {{0}};
+	struct err e = {{0}};
+	p->rcs[i] = registry_get_blob(p->r, p->ref, p->digest, p->size, collect_fn, &c, &e);
+	if (p->rcs[i] == 0 && (int64_t)c.b.len != p->size)
+		p->rcs[i] = -2;
+	buf_free(&c.b);
+}
+
+/* Push (monolithic blob upload, manifest under two tags), read back, list
+ * tags, and fetch one blob from several threads through one client, against
+ * the registry named by VIGIL_TEST_REGISTRY (HOST:PORT, plain HTTP on
+ * loopback), with VIGIL_TEST_REGISTRY_USER/_PASSWORD when it wants them. */
+static void test_live_registry(void **state)
+{
+	(void)state;
+	const char *host = getenv("VIGIL_TEST_REGISTRY");
+	if (!host) {
+		print_message("# SKIP VIGIL_TEST_REGISTRY not set (tests/system/test_registry.sh sets it)\n");
+		skip();
+	}
+	struct registry_opts o = {
+		.insecure = true,
+		.username = getenv("VIGIL_TEST_REGISTRY_USER"),
+		.password = getenv("VIGIL_TEST_REGISTRY_PASSWORD"),
+		.timeout_s = 10,
+	};
+	struct registry *r = registry_new(&o);
+	struct registry_ref ref;
+	struct err e = {{0}};
+	char name[256];
+	snprintf(name, sizeof name, "%s/vigil-unit/push:v1", host);
+	assert_int_equal(registry_ref_parse(name, &ref, &e), 0);
+
+	static const char config[] = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+				     "\"diff_ids\":[]}}";
+	unsigned char layer[70000];
+	for (size_t i = 0; i < sizeof layer; i++)
+		layer[i] = (unsigned char)(i * 7 + i / 256);
+	char cdg[72], ldg[72], again[72];
+	if (registry_put_blob(r, &ref, config, strlen(config), cdg, &e) != 0)
+		fail_msg("put config: %s", e.msg);
+	if (registry_put_blob(r, &ref, layer, sizeof layer, ldg, &e) != 0)
+		fail_msg("put layer: %s", e.msg);
+	assert_int_equal(registry_blob_exists(r, &ref, ldg, &e), 1);
+	assert_int_equal(registry_put_blob(r, &ref, layer, sizeof layer, again, &e), 0); /* exists: no upload */
+	assert_string_equal(again, ldg);
+	assert_int_equal(registry_blob_exists(r, &ref, D64, &e), 0);
+
+	char *manifest = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":"
+				   "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"%s\",\"size\":%zu},"
+				   "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":"
+				   "\"%s\",\"size\":%zu}]}",
+				   REGISTRY_OCI_MANIFEST, cdg, strlen(config), ldg, sizeof layer);
+	char mdg[72];
+	if (registry_put_manifest(r, &ref, NULL, manifest, strlen(manifest), REGISTRY_OCI_MANIFEST, mdg, &e) != 0)
+		fail_msg("put manifest: %s", e.msg);
+	assert_int_equal(registry_put_manifest(r, &ref, "v2", manifest, strlen(manifest), REGISTRY_OCI_MANIFEST, NULL, &e),
+			 0);
+	/* a digest reference must be the content's */
+	assert_int_equal(registry_put_manifest(r, &ref, D64, manifest, strlen(manifest), REGISTRY_OCI_MANIFEST, NULL, &e),
+			 -1);
+
+	struct registry_manifest m;
+	if (registry_get_manifest(r, &ref, NULL, &m, &e) != 0)
+		fail_msg("get manifest: %s", e.msg);
+	assert_string_equal(m.media_type, REGISTRY_OCI_MANIFEST);
+	assert_string_equal(m.digest, mdg);
+	assert_int_equal(m.bytes.len, strlen(manifest));
+	assert_memory_equal(m.bytes.data, manifest, strlen(manifest));
+	registry_manifest_free(&m);
+	struct registry_ref byd = ref;
+	byd.tag = NULL;
+	byd.digest = mdg;
+	assert_int_equal(registry_get_manifest(r, &byd, NULL, &m, &e), 0);
+	registry_manifest_free(&m);
+	/* asking for a Docker manifest only: the OCI one is not acceptable */
+	static const char *const docker_only[] = {REGISTRY_DOCKER_MANIFEST, NULL};
+	int rc = registry_get_manifest(r, &ref, docker_only, &m, &e);
+	assert_true(rc != 0);
+	struct registry_ref missing = ref;
+	missing.tag = "nope";
+	assert_int_equal(registry_get_manifest(r, &missing, NULL, &m, &e), REGISTRY_NOT_FOUND);
+	assert_non_null(strstr(e.msg, "404"));
+	/* image manifest of a plain manifest: no index */
+	struct registry_manifest idx;
+	assert_int_equal(registry_get_image_manifest(r, &ref, "linux/amd64", &m, &idx, &e), 0);
+	assert_null(idx.bytes.data);
+	assert_string_equal(m.digest, mdg);
+	registry_manifest_free(&m);
+
+	struct collect c = {{0}};
+	if (registry_get_blob(r, &ref, ldg, (int64_t)sizeof layer, collect_fn, &c, &e) != 0)
+		fail_msg("get blob: %s", e.msg);
+	assert_int_equal(c.b.len, sizeof layer);
+	assert_memory_equal(c.b.data, layer, sizeof layer);
+	buf_free(&c.b);
+	/* the stated size is enforced, both ways */
+	assert_int_equal(registry_get_blob(r, &ref, ldg, (int64_t)sizeof layer - 1, collect_fn, &c, &e), -1);
+	assert_non_null(strstr(e.msg, "longer than"));
+	buf_free(&c.b);
+	assert_int_equal(registry_get_blob(r, &ref, ldg, (int64_t)sizeof layer + 1, collect_fn, &c, &e), -1);
+	buf_free(&c.b);
+	assert_int_equal(registry_get_blob(r, &ref, D64, -1, collect_fn, &c, &e), REGISTRY_NOT_FOUND);
+	buf_free(&c.b);
+
+	/* one client, several threads, one token cache */
+	struct par p = {.r = r, .ref = &ref, .digest = ldg, .size = (int64_t)sizeof layer};
+	run_parallel(8, 4, fetch_one, &p);
+	for (size_t i = 0; i < 8; i++)
+		assert_int_equal(p.rcs[i], 0);
+
+	char **tags;
+	size_t ntags;
+	if (registry_list_tags(r, &ref, &tags, &ntags, &e) != 0)
+		fail_msg("list tags: %s", e.msg);
+	assert_int_equal(ntags, 2);
+	bool v1 = false, v2 = false;
+	for (size_t i = 0; i < ntags; i++) {
+		v1 |= !strcmp(tags[i], "v1");
+		v2 |= !strcmp(tags[i], "v2");
+		free(tags[i]);
+	}
+	free(tags);
+	assert_true(v1 && v2);
+	struct registry_ref other;
+	snprintf(name, sizeof name, "%s/vigil-unit/never-pushed", host);
+	assert_int_equal(registry_ref_parse(name, &other, &e), 0);
+	assert_true(registry_list_tags(r, &other, &tags, &ntags, &e) != 0);
+	assert_null(tags);
+	registry_ref_free(&other);
+	free(manifest);
+	registry_ref_free(&ref);
+	registry_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,7 +573,7 @@ int main(void)
 		cmocka_unit_test(test_ref_strings),       cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_challenge),         cmocka_unit_test(test_config_lookup),
 		cmocka_unit_test(test_docker_credentials), cmocka_unit_test(test_pick_platform),
-		cmocka_unit_test(test_digest_valid),
+		cmocka_unit_test(test_digest_valid),       cmocka_unit_test(test_live_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
