@@ -115,10 +115,10 @@ void registry_manifest_free(struct registry_manifest *m);
 int registry_get_manifest(struct registry *r, const struct registry_ref *ref, const char *const *accept,
 			  struct registry_manifest *out, struct err *e);
 
-/* The image manifest for platform ("os/arch[/variant]", NULL: host_platform())
- * : when ref names an index or manifest list, the matching manifest is
- * fetched from it by digest. *index (optional) receives the index, or is left
- * empty when ref named a manifest. */
+/* The image manifest for platform ("os/arch[/variant]", NULL: this host's,
+ * see host_platform()). When ref names an index or manifest list, the
+ * matching manifest is fetched from it by digest; *index (optional) receives
+ * the index, or is left empty when ref named a manifest. */
 int registry_get_image_manifest(struct registry *r, const struct registry_ref *ref, const char *platform,
 				struct registry_manifest *manifest, struct registry_manifest *index, struct err *e);
 
