@@ -34,6 +34,7 @@ enum {
 	OPT_PASSWORD,
 	OPT_SECRET_CONFIG,
 	OPT_SHOW_HISTORY,
+	OPT_VERIFY_KEY,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +59,7 @@ static const struct option long_opts[] = {
 	{"insecure", no_argument, NULL, OPT_INSECURE},
 	{"username", required_argument, NULL, OPT_USERNAME},
 	{"password", required_argument, NULL, OPT_PASSWORD},
+	{"verify-key", required_argument, NULL, OPT_VERIFY_KEY},
 	{NULL, 0, NULL, 0},
 };
 
@@ -205,6 +207,9 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 			break;
 		case OPT_PASSWORD:
 			o->password = optarg;
+			break;
+		case OPT_VERIFY_KEY:
+			o->verify_key = optarg;
 			break;
 		case OPT_THREADS:
 			o->threads = parse_threads(optarg);

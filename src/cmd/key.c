@@ -23,7 +23,7 @@ static const char usage[] =
 	"            cosign reads these keys and vigil reads cosign's.\n"
 	"public-key  print the public key of a private key (cosign, or PKCS#8 PEM).\n"
 	"\n"
-	"The passphrase is taken from $COSIGN_PASSWORD, else $VIGIL_PASSWORD, else asked\n"
+	"The passphrase is taken from $COSIGN_PASSWORD, else $VIGIL_KEY_PASSWORD, else asked\n"
 	"on the terminal (twice for generate). An empty passphrase is allowed, as in cosign.\n"
 	"\n"
 	"Options:\n"

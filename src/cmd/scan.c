@@ -11,6 +11,7 @@
 #include "policy/filter.h"
 #include "registry/registry.h"
 #include "report/report.h"
+#include "sign/remote.h"
 #include "util/progress.h"
 
 #include <errno.h>
@@ -37,6 +38,33 @@ static void print_layer_warnings(const struct scan_result *res)
 			report_warning("layer %zu: %llu more warnings not shown", i + 1,
 				       (unsigned long long)r->nwarnings_dropped);
 	}
+}
+
+/* --verify-key: signatures live in the registry, so the image is read from
+ * there, by the digest that verified rather than by the tag again (a tag can
+ * move between the check and the pull). */
+static struct bundle *open_verified_image(const struct scan_opts *o, const struct walk_limits *lim, char **repo_digest,
+					  struct err *e)
+{
+	if (o->offline) {
+		err_set(e, "%s: --verify-key reads signatures from the registry, which --offline rules out", o->target);
+		return NULL;
+	}
+	struct registry_opts ro = {.insecure = o->insecure, .username = o->username, .password = o->password};
+	char digest[72];
+	struct err why = {{0}};
+	if (sign_verify_image(o->target, o->verify_key, &ro, NULL, digest, &why) <= 0) {
+		err_set(e, "refusing to scan: signature verification failed: %s", why.msg);
+		return NULL;
+	}
+	struct registry_ref r;
+	if (registry_ref_parse(o->target, &r, e) != 0)
+		return NULL;
+	char *pinned = xasprintf("%s/%s@%s", r.host, r.repository, digest);
+	registry_ref_free(&r);
+	struct bundle *b = bundle_open_registry(pinned, &ro, o->platform, lim, o->threads, repo_digest, e);
+	free(pinned);
+	return b;
 }
 
 /* A named image from the sources in --image-src order; by default Trivy's
@@ -105,6 +133,12 @@ static int read_image(const struct scan_opts *o, struct scan_result *res, const 
 		      struct err *e)
 {
 	char *path = NULL, *ref = NULL, *digest = NULL, *repo_digest = NULL;
+	if (o->kind == TARGET_ARCHIVE && o->verify_key) {
+		err_set(e, "%s: --verify-key checks cosign signatures in a registry; use 'vigil verify --dir' for a "
+			   "dir: copy",
+			o->target);
+		goto fail;
+	}
 	if (o->kind == TARGET_ARCHIVE) {
 		split_input_ref(o->target, &path, &ref, &digest);
 		struct stat st;
@@ -114,6 +148,8 @@ static int read_image(const struct scan_opts *o, struct scan_result *res, const 
 		}
 		res->bundle = S_ISDIR(st.st_mode) ? bundle_open_dir(path, lim, o->threads, e)
 						  : bundle_open_tar(path, -1, lim, o->threads, e);
+	} else if (o->verify_key) {
+		res->bundle = open_verified_image(o, lim, &repo_digest, e);
 	} else {
 		res->bundle = open_named_image(o, lim, &repo_digest, e);
 	}

@@ -42,6 +42,7 @@ struct scan_opts {
 	bool insecure;          /* --insecure: plain HTTP to loopback registries */
 	const char *username;   /* --username / VIGIL_USERNAME */
 	const char *password;   /* --password / VIGIL_PASSWORD */
+	const char *verify_key; /* --verify-key: cosign public key the image must be signed with */
 };
 
 enum {

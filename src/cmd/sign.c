@@ -19,7 +19,7 @@ static const char usage[] =
 	"annotation. Signatures already there are kept; signing again adds one.\n"
 	"\n"
 	"KEY is a cosign private key (ENCRYPTED SIGSTORE/COSIGN PRIVATE KEY, passphrase\n"
-	"from $COSIGN_PASSWORD, $VIGIL_PASSWORD or the terminal) or a plain PKCS#8 PEM key.\n"
+	"from $COSIGN_PASSWORD, $VIGIL_KEY_PASSWORD or the terminal) or a plain PKCS#8 PEM key.\n"
 	"\n"
 	"Options:\n"
 	"  -k, --key FILE            the private key (see 'vigil key generate')\n"

@@ -139,6 +139,8 @@ int sign_pem_decode(const void *text, size_t len, char **type, struct buf *der, 
 	OPENSSL_cleanse(b64.data, b64.len);
 	buf_free(&b64);
 	if (rc != 0) {
+		OPENSSL_cleanse(der->data, der->len);
+		buf_free(der);
 		err_set(e, "PEM block '%.*s': invalid base64 body", (int)llen, label);
 		return -1;
 	}

@@ -137,11 +137,16 @@ static int b64_member(json_t *obj, const char *name, const char *where, struct b
 	return 0;
 }
 
-int sign_encrypted_open(const void *text, size_t n, const struct secret *pass, struct secret *plain,
-			struct err *e)
+void sign_encrypted_free(struct sign_encrypted *x)
 {
-	if (sodium_ready(e))
-		return -1;
+	buf_free(&x->salt);
+	buf_free(&x->nonce);
+	buf_free(&x->ciphertext);
+}
+
+int sign_encrypted_parse(const void *text, size_t n, struct sign_encrypted *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
 	json_error_t jerr;
 	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(root)) {
@@ -150,7 +155,6 @@ int sign_encrypted_open(const void *text, size_t n, const struct secret *pass, s
 		return -1;
 	}
 	int rc = -1;
-	struct buf salt = {0}, nonce = {0}, c = {0};
 	json_t *kdf = json_object_get(root, "kdf"), *cipher = json_object_get(root, "cipher");
 	json_t *params = json_object_get(kdf, "params");
 	const char *kname = json_string_value(json_object_get(kdf, "name"));
@@ -179,24 +183,44 @@ int sign_encrypted_open(const void *text, size_t n, const struct secret *pass, s
 		err_set(e, "encrypted key: unsupported scrypt parameters (N 32768/65536/131072, r 8, p 1)");
 		goto out;
 	}
-	if (b64_member(kdf, "salt", "encrypted key kdf", &salt, e) ||
-	    b64_member(cipher, "nonce", "encrypted key cipher", &nonce, e) ||
-	    b64_member(root, "ciphertext", "encrypted key", &c, e))
+	out->n = scrypt_sets[set].n;
+	out->r = scrypt_sets[set].r;
+	out->p = scrypt_sets[set].p;
+	if (b64_member(kdf, "salt", "encrypted key kdf", &out->salt, e) ||
+	    b64_member(cipher, "nonce", "encrypted key cipher", &out->nonce, e) ||
+	    b64_member(root, "ciphertext", "encrypted key", &out->ciphertext, e))
 		goto out;
-	if (nonce.len != crypto_secretbox_NONCEBYTES) {
-		err_set(e, "encrypted key: nonce is %zu bytes, not %d", nonce.len, crypto_secretbox_NONCEBYTES);
+	if (out->nonce.len != crypto_secretbox_NONCEBYTES) {
+		err_set(e, "encrypted key: nonce is %zu bytes, not %d", out->nonce.len, crypto_secretbox_NONCEBYTES);
 		goto out;
 	}
-	if (c.len < crypto_secretbox_MACBYTES) {
+	if (out->ciphertext.len < crypto_secretbox_MACBYTES) {
 		err_set(e, "encrypted key: ciphertext shorter than its authentication tag");
 		goto out;
 	}
+	rc = 0;
+out:
+	if (rc)
+		sign_encrypted_free(out);
+	json_decref(root);
+	return rc;
+}
+
+int sign_encrypted_open(const void *text, size_t n, const struct secret *pass, struct secret *plain,
+			struct err *e)
+{
+	if (sodium_ready(e))
+		return -1;
+	struct sign_encrypted x;
+	if (sign_encrypted_parse(text, n, &x, e))
+		return -1;
+	int rc = -1;
 	unsigned char key[KEY_LEN];
-	if (derive(pass, salt.data, salt.len, scrypt_sets[set].n, scrypt_sets[set].r, scrypt_sets[set].p, key, e))
+	if (derive(pass, x.salt.data, x.salt.len, x.n, x.r, x.p, key, e))
 		goto out;
-	plain->n = c.len - crypto_secretbox_MACBYTES;
+	plain->n = x.ciphertext.len - crypto_secretbox_MACBYTES;
 	plain->p = xmalloc(plain->n + 1);
-	int bad = crypto_secretbox_open_easy(plain->p, c.data, c.len, nonce.data, key);
+	int bad = crypto_secretbox_open_easy(plain->p, x.ciphertext.data, x.ciphertext.len, x.nonce.data, key);
 	sodium_memzero(key, sizeof key);
 	if (bad) {
 		secret_free(plain);
@@ -205,10 +229,7 @@ int sign_encrypted_open(const void *text, size_t n, const struct secret *pass, s
 	}
 	rc = 0;
 out:
-	buf_free(&salt);
-	buf_free(&nonce);
-	buf_free(&c);
-	json_decref(root);
+	sign_encrypted_free(&x);
 	return rc;
 }
 
@@ -456,14 +477,15 @@ int sign_passphrase(const char *what, bool confirm, struct secret *out, struct e
 {
 	const char *env = getenv("COSIGN_PASSWORD");
 	if (!env)
-		env = getenv("VIGIL_PASSWORD");
+		env = getenv("VIGIL_KEY_PASSWORD");
 	if (env) {
 		*out = secret_from(env);
 		return 0;
 	}
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		err_set(e, "a passphrase is needed for %s: set COSIGN_PASSWORD (or VIGIL_PASSWORD), or run on a terminal",
+		err_set(e, "a passphrase is needed for %s: set COSIGN_PASSWORD (or VIGIL_KEY_PASSWORD), or run on a "
+			   "terminal",
 			what);
 		return -1;
 	}

@@ -21,6 +21,7 @@
 #include <openssl/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Names cosign and containers/image use on the wire. */
@@ -48,7 +49,8 @@ char *sign_b64_encode(const void *p, size_t n);
 /* Decodes standard base64; padding required, no whitespace. -1 on bad input. */
 int sign_b64_decode(const char *s, size_t n, struct buf *out);
 
-/* The first PEM block of text: *type is its label (malloc'd), der its body. */
+/* The first PEM block of text: *type is its label (malloc'd), der (empty on
+ * entry; freed on failure) its body. */
 int sign_pem_decode(const void *text, size_t len, char **type, struct buf *der, struct err *e);
 /* A PEM block with 64-column lines, like Go's pem.EncodeToMemory. */
 char *sign_pem_encode(const char *type, const void *der, size_t n);
@@ -59,6 +61,15 @@ char *sign_pem_encode(const char *type, const void *der, size_t n);
  * "salt":..},"cipher":{"name":"nacl/secretbox","nonce":..},"ciphertext":..}. */
 int sign_encrypted_seal(const void *plain, size_t n, const struct secret *pass, unsigned scrypt_n,
 			struct buf *json, struct err *e);
+/* The fields of such JSON, checked (scrypt parameters, nonce size) but not yet
+ * decrypted: the parsing half of sign_encrypted_open, apart for fuzzing. */
+struct sign_encrypted {
+	uint64_t n;
+	uint32_t r, p;
+	struct buf salt, nonce, ciphertext;
+};
+int sign_encrypted_parse(const void *json, size_t n, struct sign_encrypted *out, struct err *e);
+void sign_encrypted_free(struct sign_encrypted *x);
 /* Open such JSON. The scrypt parameters must be one of the three sets
  * go-securesystemslib accepts (so a hostile file cannot ask for gigabytes). */
 int sign_encrypted_open(const void *json, size_t n, const struct secret *pass, struct secret *plain,
@@ -80,7 +91,7 @@ int sign_pubkey_to_pem(EVP_PKEY *k, struct buf *pem, struct err *e);
 EVP_PKEY *sign_pubkey_from_pem(const void *pem, size_t n, struct err *e);
 EVP_PKEY *sign_pubkey_load(const char *path, struct err *e);
 
-/* The passphrase: $COSIGN_PASSWORD, else $VIGIL_PASSWORD, else asked on the
+/* The passphrase: $COSIGN_PASSWORD, else $VIGIL_KEY_PASSWORD, else asked on the
  * terminal without echo (twice when confirm). No terminal and no variable is
  * an error that says which variables to set. */
 int sign_passphrase(const char *what, bool confirm, struct secret *out, struct err *e);

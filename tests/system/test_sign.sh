@@ -11,6 +11,7 @@
 #    skopeo (use-sigstore-attachments) copies the signature to another repository and to a dir: copy with the
 #    same payload and annotations; tampering (another image's signatures at the tag, a flipped signature byte,
 #    another repository's identity, no signatures at all) fails with the matching reason
+#  - vigil image --verify-key scans a verified image and refuses (exit 3, the reason) the others
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 require_vigil
@@ -20,7 +21,7 @@ require_cmd openssl base64
 SIG=$VIGIL_FIXTURES/signatures/cosign
 # The Python with Debian's python3-nacl / python3-cryptography (a pyenv python3 on PATH may lack them).
 PY=/usr/bin/python3
-unset COSIGN_PASSWORD VIGIL_PASSWORD
+unset COSIGN_PASSWORD VIGIL_KEY_PASSWORD VIGIL_USERNAME VIGIL_PASSWORD
 
 # verify_fails WHAT REASON ARGS...: vigil verify exits 1 with one error line starting with the reason.
 verify_fails() {
@@ -88,8 +89,8 @@ expect_rc 0 "key generate"
 [[ $(stat -c %a k1.key) == 600 ]] || fail "k1.key mode is $(stat -c %a k1.key), want 600"
 head -1 k1.key | grep -qxF -- '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----' || fail "k1.key label"
 head -1 k1.pub | grep -qxF -- '-----BEGIN PUBLIC KEY-----' || fail "k1.pub label"
-VIGIL_PASSWORD='pass phrase' run_vigil key public-key --key k1.key
-expect_rc 0 "public-key with VIGIL_PASSWORD"
+VIGIL_KEY_PASSWORD='pass phrase' run_vigil key public-key --key k1.key
+expect_rc 0 "public-key with VIGIL_KEY_PASSWORD"
 assert_files_eq k1.pub "$OUT" "public key from the decrypted private key"
 COSIGN_PASSWORD='wrong' run_vigil key public-key --key k1.key
 expect_rc 3 "wrong passphrase"
@@ -313,4 +314,21 @@ PY
 curl -fs -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary @flipped.json \
   "http://$R/v2/app/manifests/$SIGTAG310" >/dev/null || fail "PUT flipped manifest"
 verify_fails "flipped signature byte" "signature mismatch" --key k1.pub --insecure "$R/app:3.10"
+# ---- vigil image --verify-key ---------------------------------------------------------------------------
+# A verified image is scanned (by the digest that verified); an unverified one is refused with exit 3.
+run_vigil image --verify-key k1.pub --insecure --scanners none --format json "$R/app:3.9"
+expect_rc 0 "image --verify-key on a signed image"
+assert_eq 3.9.4 "$(json_eval "$OUT" 'd["Metadata"]["OS"]["Name"]')" "the verified image was scanned"
+run_vigil image --verify-key k1.pub --insecure --scanners none "$R/app:3.10"
+expect_rc 3 "image --verify-key on a tampered signature"
+assert_contains "$(cat "$ERR")" "refusing to scan: signature verification failed" "refusal"
+assert_contains "$(cat "$ERR")" "signature mismatch" "refusal reason"
+run_vigil image --verify-key py.pub --insecure --scanners none "$R/app:3.9"
+expect_rc 3 "image --verify-key with a key that did not sign"
+assert_contains "$(cat "$ERR")" "signature mismatch" "foreign key refusal"
+run_vigil image --verify-key k1.pub --insecure --scanners none "$R/copy:3.10"
+expect_rc 3 "image --verify-key, signatures for another repository"
+assert_contains "$(cat "$ERR")" "identity mismatch" "identity refusal"
+run_vigil image --verify-key k1.pub --input alpine-310.tar
+expect_rc 3 "image --verify-key on an archive"
 echo "test_sign: all checks passed"
