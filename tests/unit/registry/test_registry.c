@@ -447,10 +447,7 @@ static void test_live_registry(void **state)
 {
 	(void)state;
 	const char *host = getenv("VIGIL_TEST_REGISTRY");
-	if (!host) {
-		print_message("# SKIP VIGIL_TEST_REGISTRY not set (tests/system/test_registry.sh sets it)\n");
-		skip();
-	}
+	assert_non_null(host);
 	struct registry_opts o = {
 		.insecure = true,
 		.username = getenv("VIGIL_TEST_REGISTRY_USER"),
@@ -573,7 +570,12 @@ int main(void)
 		cmocka_unit_test(test_ref_strings),       cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_challenge),         cmocka_unit_test(test_config_lookup),
 		cmocka_unit_test(test_docker_credentials), cmocka_unit_test(test_pick_platform),
-		cmocka_unit_test(test_digest_valid),       cmocka_unit_test(test_live_registry),
+		cmocka_unit_test(test_digest_valid),
 	};
+	/* Only when a registry is named (tests/system/test_registry.sh does):
+	 * a skipped case reads as a failure in cmocka's TAP output. */
+	const struct CMUnitTest live[] = {cmocka_unit_test(test_live_registry)};
+	if (getenv("VIGIL_TEST_REGISTRY"))
+		return cmocka_run_group_tests(live, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
