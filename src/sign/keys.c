@@ -69,6 +69,7 @@ static int derive(const struct secret *pass, const unsigned char *salt, size_t s
 	int ok = EVP_KDF_derive(ctx, key, KEY_LEN, params) == 1;
 	EVP_KDF_CTX_free(ctx);
 	if (!ok) {
+		OPENSSL_cleanse(key, KEY_LEN);
 		ossl_err(e, "scrypt failed");
 		return -1;
 	}
@@ -466,10 +467,17 @@ static int tty_read(int fd, const char *prompt, struct secret *out, struct err *
 		out->n--;
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
-	if (rc)
-		secret_free(out);
-	else
+	/* Keep an exact-size copy; the whole read buffer is wiped, not just its length. */
+	struct secret line = *out;
+	*out = (struct secret){NULL, 0};
+	if (rc == 0) {
+		out->p = xmalloc(line.n + 1);
+		out->n = line.n;
+		memcpy(out->p, line.p, line.n);
 		out->p[out->n] = 0;
+	}
+	line.n = PASS_MAX;
+	secret_free(&line);
 	return rc;
 }
 
