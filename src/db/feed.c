@@ -4,6 +4,7 @@
  * record to the parser of its kind. */
 #include "db/internal.h"
 #include "db/jframe.h"
+#include "source/parallel.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 /* ---- JSON accessors ---- */
@@ -175,8 +177,52 @@ fail:
 	return NULL;
 }
 
+/* NVD feeds are the largest (hundreds of MB) and parsing each record is
+ * most of the import's time, so records are framed in batches on this
+ * thread, parsed in parallel, and stored in order on this thread again
+ * (SQLite stays single-threaded). Errors are reported for the first bad
+ * record in feed order, as a sequential import would. */
+enum { NVD_BATCH = 256 };
+
+struct nvd_batch {
+	struct buf raw[NVD_BATCH];
+	uint64_t start[NVD_BATCH];
+	json_t *item[NVD_BATCH];
+	struct err err[NVD_BATCH];
+	size_t n;
+};
+
+static void nvd_parse_one(void *ctx, size_t i)
+{
+	struct nvd_batch *b = ctx;
+	b->item[i] = vdb_jf_parse(&b->raw[i], b->start[i], &b->err[i]);
+}
+
+static int nvd_flush(struct feed_ctx *c, struct nvd_batch *b, size_t *index, struct err *e)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	run_parallel(b->n, ncpu > 1 ? (int)(ncpu > 4 ? 4 : ncpu) : 1, nvd_parse_one, b);
+	int rc = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (rc == 0) {
+			if (!b->item[i]) {
+				*e = b->err[i];
+				rc = -1;
+			} else if (vdb_feed_nvd(c, b->item[i], (*index)++, e) != 0) {
+				rc = -1;
+			}
+		}
+		json_decref(b->item[i]);
+		b->item[i] = NULL;
+	}
+	b->n = 0;
+	return rc;
+}
+
 static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct err *e)
 {
+	struct nvd_batch *batch = xcalloc(1, sizeof *batch);
+	int result = -1;
 	bool seen = false;
 	size_t index = 0;
 	for (;;) {
@@ -186,15 +232,24 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 				goto fail;
 			int r;
 			while ((r = vdb_jf_array_next(j, e)) > 0) {
-				json_t *item = vdb_jf_value(j, e);
-				if (!item)
+				size_t k = batch->n;
+				if (vdb_jf_raw(j, &batch->raw[k], &batch->start[k], e) != 0) {
+					/* records before the framing error come first */
+					struct err fe = *e;
+					if (nvd_flush(c, batch, &index, e) == 0)
+						*e = fe;
 					goto fail;
-				int rc = vdb_feed_nvd(c, item, index++, e);
-				json_decref(item);
-				if (rc != 0)
+				}
+				if (++batch->n == NVD_BATCH && nvd_flush(c, batch, &index, e) != 0)
 					goto fail;
 			}
-			if (r < 0)
+			if (r < 0) {
+				struct err fe = *e;
+				if (nvd_flush(c, batch, &index, e) == 0)
+					*e = fe;
+				goto fail;
+			}
+			if (nvd_flush(c, batch, &index, e) != 0)
 				goto fail;
 		} else {
 			json_t *v = vdb_jf_value(j, e);
@@ -209,20 +264,24 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 			}
 		}
 		free(key);
+		key = NULL;
 		int r = vdb_jf_object_next(j, &key, e);
 		if (r < 0)
-			return -1;
+			goto fail;
 		if (r == 0)
 			break;
 	}
 	if (!seen) {
 		err_set(e, "NVD feed without a \"vulnerabilities\" array");
-		return -1;
+		goto fail;
 	}
-	return 0;
+	result = 0;
 fail:
 	free(key);
-	return -1;
+	for (size_t i = 0; i < NVD_BATCH; i++)
+		buf_free(&batch->raw[i]);
+	free(batch);
+	return result;
 }
 
 static int import_debian(struct feed_ctx *c, struct jframe *j, char *key, json_t *val, struct err *e)

@@ -233,6 +233,29 @@ json_t *vdb_jf_value(struct jframe *j, struct err *e)
 	return parse_scratch(j, start, e);
 }
 
+int vdb_jf_raw(struct jframe *j, struct buf *out, uint64_t *start, struct err *e)
+{
+	if (frame(j, start, e) != 0)
+		return -1;
+	/* Hand the framed bytes over and keep the scratch buffer's storage. */
+	struct buf tmp = *out;
+	*out = j->scratch;
+	j->scratch = tmp;
+	j->scratch.len = 0;
+	return 0;
+}
+
+json_t *vdb_jf_parse(const struct buf *raw, uint64_t start, struct err *e)
+{
+	json_error_t jerr;
+	json_t *v = json_loadb((const char *)raw->data, raw->len, JSON_DECODE_ANY, &jerr);
+	if (!v)
+		err_set(e, "invalid JSON at byte %llu: %s",
+			(unsigned long long)(start + (uint64_t)(jerr.position > 0 ? jerr.position : 0)),
+			jerr.text);
+	return v;
+}
+
 int vdb_jf_skip(struct jframe *j, struct err *e)
 {
 	uint64_t start;

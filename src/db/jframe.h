@@ -58,6 +58,11 @@ int vdb_jf_array_next(struct jframe *j, struct err *e);
 
 /* Frames the next value and parses it with jansson. NULL with e set. */
 json_t *vdb_jf_value(struct jframe *j, struct err *e);
+/* Frames the next value without parsing it: its raw bytes go to *out (whose
+ * old storage is reused), its stream offset to *start. Parse later, on any
+ * thread, with vdb_jf_parse (same messages as vdb_jf_value). */
+int vdb_jf_raw(struct jframe *j, struct buf *out, uint64_t *start, struct err *e);
+json_t *vdb_jf_parse(const struct buf *raw, uint64_t start, struct err *e);
 /* Frames and discards the next value (still bounded by the limits). */
 int vdb_jf_skip(struct jframe *j, struct err *e);
 /* After the top-level value: only blanks may remain. */
