@@ -245,3 +245,21 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 	}
 	return 0;
 }
+
+int scan_command_main(int argc, char **argv, const struct scan_command *c)
+{
+	struct scan_opts o;
+	int rc = scan_parse_args(argc, argv, c, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct scan_result res;
+	rc = scan_run(&o, &res);
+	if (rc == 0)
+		rc = scan_match(&o, &res);
+	if (rc == 0)
+		rc = scan_write_report(&o, &res);
+	if (rc == 0)
+		rc = scan_exit_status(&o, &res);
+	scan_result_free(&res);
+	return rc;
+}

@@ -17,4 +17,7 @@ struct scan_command {
 /* Returns 0 to go on, -1 after printing --help (exit 0), or an exit code. */
 int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct scan_opts *o);
 
+/* The whole scanning command: parse, read, match, report, exit status. */
+int scan_command_main(int argc, char **argv, const struct scan_command *c);
+
 #endif

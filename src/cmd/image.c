@@ -69,18 +69,5 @@ static const struct scan_command image_cmd = {
 
 int cmd_image(int argc, char **argv)
 {
-	struct scan_opts o;
-	int rc = scan_parse_args(argc, argv, &image_cmd, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	struct scan_result res;
-	rc = scan_run(&o, &res);
-	if (rc == 0)
-		rc = scan_match(&o, &res);
-	if (rc == 0)
-		rc = scan_write_report(&o, &res);
-	if (rc == 0)
-		rc = scan_exit_status(&o, &res);
-	scan_result_free(&res);
-	return rc;
+	return scan_command_main(argc, argv, &image_cmd);
 }

@@ -73,30 +73,12 @@ static const struct scan_command fs_cmd = {
 	.default_scanners = SCAN_VULN | SCAN_SECRET,
 };
 
-static int run(int argc, char **argv, const struct scan_command *c)
-{
-	struct scan_opts o;
-	int rc = scan_parse_args(argc, argv, c, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	struct scan_result res;
-	rc = scan_run(&o, &res);
-	if (rc == 0)
-		rc = scan_match(&o, &res);
-	if (rc == 0)
-		rc = scan_write_report(&o, &res);
-	if (rc == 0)
-		rc = scan_exit_status(&o, &res);
-	scan_result_free(&res);
-	return rc;
-}
-
 int cmd_rootfs(int argc, char **argv)
 {
-	return run(argc, argv, &rootfs_cmd);
+	return scan_command_main(argc, argv, &rootfs_cmd);
 }
 
 int cmd_fs(int argc, char **argv)
 {
-	return run(argc, argv, &fs_cmd);
+	return scan_command_main(argc, argv, &fs_cmd);
 }

@@ -34,14 +34,6 @@ static const struct scan_command sbom_cmd = {
 
 int cmd_sbom(int argc, char **argv)
 {
-	struct scan_opts o;
-	int rc = scan_parse_args(argc, argv, &sbom_cmd, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	struct scan_result res;
-	rc = scan_run(&o, &res);
-	if (rc == 0)
-		rc = scan_write_report(&o, &res);
-	scan_result_free(&res);
-	return rc;
+	/* No scanners by default: an SBOM is the inventory alone. */
+	return scan_command_main(argc, argv, &sbom_cmd);
 }
