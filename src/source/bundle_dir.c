@@ -88,99 +88,29 @@ static bool db_has(struct bundle *b, const char *path)
 	return true;
 }
 
-struct fd_src {
-	int fd;
-	unsigned char *buf;
-	const char *name;
-};
-
-static ssize_t fd_read(void *ctx, const void **out, struct err *e)
+static int walk_path(void *ctx, const char *path, struct layer_result *out, struct err *e)
 {
-	struct fd_src *s = ctx;
-	for (;;) {
-		ssize_t n = read(s->fd, s->buf, 1 << 20);
-		if (n >= 0) {
-			*out = s->buf;
-			return n;
-		}
-		if (errno != EINTR) {
-			err_set(e, "%s: %s", s->name, strerror(errno));
-			return -1;
-		}
-	}
-}
-
-struct walk_job {
-	struct dir_bundle *db;
-	const char **paths; /* unique */
-	struct layer_result *results;
-	struct err *errs;
-	int *rcs;
-	size_t n;
-};
-
-static void walk_one(void *ctx, size_t i)
-{
-	struct walk_job *j = ctx;
-	const char *path = j->paths[i];
-	char *name = xasprintf("%s/%s", j->db->b.name, path);
-	int fd = open_beneath(j->db->dirfd, path);
+	struct dir_bundle *db = ctx;
+	char *name = xasprintf("%s/%s", db->b.name, path);
+	int fd = open_beneath(db->dirfd, path);
 	if (fd < 0) {
-		err_set(&j->errs[i], "%s: %s", name, strerror(errno));
-		j->rcs[i] = -1;
+		err_set(e, "%s: %s", name, strerror(errno));
 		free(name);
-		return;
+		return -1;
 	}
-	struct fd_src src = {.fd = fd, .buf = xmalloc(1 << 20), .name = name};
-	j->rcs[i] = layer_walk(name, fd_read, &src, j->db->b.limits, &j->results[i], &j->errs[i]);
+	struct fd_source src = {.fd = fd, .buf = xmalloc(FD_SOURCE_BUF), .name = name};
+	int rc = layer_walk(name, fd_source_read, &src, db->b.limits, out, e);
 	free(src.buf);
 	close(fd);
 	free(name);
+	return rc;
 }
 
 static int db_layers(struct bundle *b, const char *const *paths, size_t n, struct layer_result **out,
 		     struct err *e)
 {
 	struct dir_bundle *db = (struct dir_bundle *)b;
-	struct walk_job j = {.db = db};
-	j.paths = xcalloc(n ? n : 1, sizeof *j.paths);
-	for (size_t i = 0; i < n; i++) {
-		if (strmap_get(&db->walked, paths[i]))
-			continue;
-		bool dup = false;
-		for (size_t k = 0; k < j.n && !dup; k++)
-			dup = !strcmp(j.paths[k], paths[i]);
-		if (!dup)
-			j.paths[j.n++] = paths[i];
-	}
-	j.results = xcalloc(j.n ? j.n : 1, sizeof *j.results);
-	j.errs = xcalloc(j.n ? j.n : 1, sizeof *j.errs);
-	j.rcs = xcalloc(j.n ? j.n : 1, sizeof *j.rcs);
-	run_parallel(j.n, b->threads, walk_one, &j);
-	int rc = 0;
-	for (size_t i = 0; i < j.n; i++) {
-		struct layer_result *r = xmalloc(sizeof *r);
-		*r = j.results[i];
-		if (j.rcs[i] != 0 && rc == 0) {
-			*e = j.errs[i];
-			rc = -1;
-		}
-		if (j.rcs[i] != 0) {
-			layer_result_free(r);
-			free(r);
-			continue;
-		}
-		*strmap_put(&db->walked, j.paths[i]) = r;
-	}
-	free(j.paths);
-	free(j.results);
-	free(j.errs);
-	free(j.rcs);
-	if (rc != 0)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		out[i] = strmap_get(&db->walked, paths[i]);
-	return 0;
+	return walk_layers_cached(&db->walked, paths, n, b->threads, walk_path, db, out, e);
 }
 
 static void free_buf(void *p)
@@ -189,17 +119,11 @@ static void free_buf(void *p)
 	free(p);
 }
 
-static void free_layer(void *p)
-{
-	layer_result_free(p);
-	free(p);
-}
-
 static void db_free(struct bundle *b)
 {
 	struct dir_bundle *db = (struct dir_bundle *)b;
 	strmap_free(&db->json, free_buf);
-	strmap_free(&db->walked, free_layer);
+	layer_cache_free(&db->walked);
 	close(db->dirfd);
 	free(b->name);
 	free(db);

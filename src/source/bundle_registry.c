@@ -132,68 +132,34 @@ static void *fetch_run(void *p)
 	return NULL;
 }
 
-struct fd_src {
-	int fd;
-	unsigned char *buf;
-	const char *name;
-};
-
-static ssize_t fd_read(void *ctx, const void **out, struct err *e)
+static int walk_path(void *ctx, const char *path, struct layer_result *out, struct err *e)
 {
-	struct fd_src *s = ctx;
-	for (;;) {
-		ssize_t n = read(s->fd, s->buf, 1 << 20);
-		if (n >= 0) {
-			*out = s->buf;
-			return n;
-		}
-		if (errno != EINTR) {
-			err_set(e, "%s: %s", s->name, strerror(errno));
-			return -1;
-		}
-	}
-}
-
-struct walk_job {
-	struct reg_bundle *rb;
-	const char **paths; /* unique */
-	struct layer_result *results;
-	struct err *errs;
-	int *rcs;
-	size_t n;
-};
-
-static void walk_one(void *ctx, size_t i)
-{
-	struct walk_job *j = ctx;
-	const char *path = j->paths[i];
-	struct fetch f = {.rb = j->rb, .bi = strmap_get(&j->rb->blobs, path)};
+	struct reg_bundle *rb = ctx;
+	struct fetch f = {.rb = rb, .bi = strmap_get(&rb->blobs, path)};
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		err_set(&j->errs[i], "%s: socketpair: %s", j->rb->b.name, strerror(errno));
-		j->rcs[i] = -1;
-		return;
+		err_set(e, "%s: socketpair: %s", rb->b.name, strerror(errno));
+		return -1;
 	}
 	f.fd = sv[1];
 	pthread_t tid;
 	if (pthread_create(&tid, NULL, fetch_run, &f) != 0) {
-		err_set(&j->errs[i], "%s: cannot start a thread", j->rb->b.name);
+		err_set(e, "%s: cannot start a thread", rb->b.name);
 		close(sv[0]);
 		close(sv[1]);
-		j->rcs[i] = -1;
-		return;
+		return -1;
 	}
-	char *name = xasprintf("%s: %s", j->rb->b.name, path);
-	struct fd_src src = {.fd = sv[0], .buf = xmalloc(1 << 20), .name = name};
+	char *name = xasprintf("%s: %s", rb->b.name, path);
+	struct fd_source src = {.fd = sv[0], .buf = xmalloc(FD_SOURCE_BUF), .name = name};
 	struct err we = {{0}};
-	int wrc = layer_walk(name, fd_read, &src, j->rb->b.limits, &j->results[i], &we);
+	int wrc = layer_walk(name, fd_source_read, &src, rb->b.limits, out, &we);
 	if (wrc != 0) {
 		/* A corrupt stream (a flipped byte) makes the walk fail first; read
 		 * on, a little, so the fetch can say whether the blob matched its
 		 * digest — the better explanation when it did not. */
 		uint64_t left = DRAIN_MAX;
 		ssize_t n;
-		while (left && (n = read(sv[0], src.buf, 1 << 20)) != 0) {
+		while (left && (n = read(sv[0], src.buf, FD_SOURCE_BUF)) != 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0)
@@ -208,12 +174,11 @@ static void walk_one(void *ctx, size_t i)
 	/* The fetch's error explains a walk that saw a cut stream; a walk that
 	 * gave up by itself explains the fetch's "reader stopped". */
 	if (f.rc != 0 && !(wrc != 0 && f.reader_gone)) {
-		j->errs[i] = f.e;
-		j->rcs[i] = -1;
-	} else {
-		j->errs[i] = we;
-		j->rcs[i] = wrc;
+		*e = f.e; /* the caller frees what the walk recorded */
+		return -1;
 	}
+	*e = we;
+	return wrc;
 }
 
 static int rb_layers(struct bundle *b, const char *const *paths, size_t n, struct layer_result **out,
@@ -227,44 +192,7 @@ static int rb_layers(struct bundle *b, const char *const *paths, size_t n, struc
 			return -1;
 		}
 	}
-	struct walk_job j = {.rb = rb};
-	j.paths = xcalloc(n ? n : 1, sizeof *j.paths);
-	for (size_t i = 0; i < n; i++) {
-		if (strmap_get(&rb->walked, paths[i]))
-			continue;
-		bool dup = false;
-		for (size_t k = 0; k < j.n && !dup; k++)
-			dup = !strcmp(j.paths[k], paths[i]);
-		if (!dup)
-			j.paths[j.n++] = paths[i];
-	}
-	j.results = xcalloc(j.n ? j.n : 1, sizeof *j.results);
-	j.errs = xcalloc(j.n ? j.n : 1, sizeof *j.errs);
-	j.rcs = xcalloc(j.n ? j.n : 1, sizeof *j.rcs);
-	run_parallel(j.n, b->threads, walk_one, &j);
-	int rc = 0;
-	for (size_t i = 0; i < j.n; i++) {
-		struct layer_result *r = xmalloc(sizeof *r);
-		*r = j.results[i];
-		if (j.rcs[i] != 0) {
-			if (rc == 0)
-				*e = j.errs[i];
-			rc = -1;
-			layer_result_free(r);
-			free(r);
-			continue;
-		}
-		*strmap_put(&rb->walked, j.paths[i]) = r;
-	}
-	free(j.paths);
-	free(j.results);
-	free(j.errs);
-	free(j.rcs);
-	if (rc != 0)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		out[i] = strmap_get(&rb->walked, paths[i]);
-	return 0;
+	return walk_layers_cached(&rb->walked, paths, n, b->threads, walk_path, rb, out, e);
 }
 
 static void free_buf(void *p)
@@ -273,18 +201,12 @@ static void free_buf(void *p)
 	free(p);
 }
 
-static void free_layer(void *p)
-{
-	layer_result_free(p);
-	free(p);
-}
-
 static void rb_free(struct bundle *b)
 {
 	struct reg_bundle *rb = (struct reg_bundle *)b;
 	strmap_free(&rb->json, free_buf);
 	strmap_free(&rb->blobs, free);
-	strmap_free(&rb->walked, free_layer);
+	layer_cache_free(&rb->walked);
 	registry_free(rb->client);
 	registry_ref_free(&rb->ref);
 	free(b->name);
