@@ -22,7 +22,7 @@
  *     - id: skip-fixtures
  *       path: '^srv/app/fixtures/'
  *   disable-allow-rules: [usr-share-doc]       # built-in allow rules to drop
- *   max-file-size: 10485760        # bytes; suffixes K/KiB, M/MiB, G/GiB accepted
+ *   max-file-size: 10485760        # bytes, at most 1G; suffixes K/KiB, M/MiB, G/GiB accepted
  *
  * The parser is strict: an unknown key, a wrong type or a missing required
  * field is an error naming its line, because a typo in a security config
@@ -176,12 +176,13 @@ static int get_size(struct ctx *c, yaml_node_t *n, const char *what, uint64_t *o
 		mult = 1ULL << 30;
 	else if (*end)
 		goto bad;
-	if (v == 0 || v > UINT64_MAX / mult)
+	/* At most 1 GiB: findings count lines in an int. */
+	if (v == 0 || v > (1ULL << 30) / mult)
 		goto bad;
 	*out = v * mult;
 	return 0;
 bad:
-	err_set(c->e, "line %lu: %s must be a positive size in bytes (suffix K, M or G allowed)",
+	err_set(c->e, "line %lu: %s must be a size from 1 byte to 1G (suffix K, M or G allowed)",
 		line_of(n), what);
 	return -1;
 }

@@ -392,7 +392,8 @@ struct secret_rules *secret_rules_load(const char *config_path, struct err *e)
 
 void secret_rules_set_max_file_bytes(struct secret_rules *r, uint64_t max)
 {
-	r->max_file_bytes = max;
+	/* Line numbers are ints: 1 GiB of newlines still fits. */
+	r->max_file_bytes = max < (1ULL << 30) ? max : (1ULL << 30);
 }
 
 uint64_t secret_rules_max_file_bytes(const struct secret_rules *r)
@@ -413,6 +414,7 @@ void secret_rules_info(const struct secret_rules *r, size_t i, struct secret_rul
 	out->title = x->title;
 	out->severity = x->severity;
 	out->regex = x->regex_src;
+	out->prefilter = x->hs_src;
 	out->path = x->path_src;
 	out->keywords = (const char *const *)x->keywords;
 	out->entropy = x->entropy;

@@ -24,7 +24,8 @@
 enum {
 	PIECE = 64 * 1024,    /* bytes per Hyperscan call: bounds the hit list */
 	MAX_LINE = 64 * 1024, /* longer lines are confirmed in pieces */
-	OVERLAP = 8 * 1024,   /* kept between pieces: longer than any built-in match */
+	OVERLAP = 8 * 1024,   /* kept between segments: longer than any built-in match */
+	BLOCK = 4 * 1024,     /* long lines are cut at multiples of this (absolute offsets) */
 	SNIFF = 8 * 1024,     /* bytes looked at to decide text or binary */
 	CONTEXT = 80,         /* excerpt bytes on each side of a match */
 	MAX_STARS = 40,       /* a long secret is not shown as a long row of stars */
@@ -262,11 +263,13 @@ static char *excerpt(struct secret_scan *s, const unsigned char *line, size_t le
 		     size_t me)
 {
 	/* Every secret of the line, not only this candidate's: the excerpt of
-	 * one finding must not show the next one. */
+	 * one finding must not show the next one. Dropped candidates (a generic
+	 * rule under a specific one) are redacted too: their value may reach
+	 * beyond the specific match, and hiding too much costs nothing. */
 	struct cand **spans = xmalloc((s->ncands + 1) * sizeof *spans);
 	size_t nspans = 0;
 	for (size_t i = 0; i < s->ncands; i++)
-		if (!s->cands[i].dropped && s->cands[i].se > s->cands[i].ss)
+		if (s->cands[i].se > s->cands[i].ss)
 			spans[nspans++] = &s->cands[i];
 	if (nspans > 1)
 		qsort(spans, nspans, sizeof *spans, cmp_span);
@@ -637,11 +640,13 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 	if (!s->rule_on[id])
 		return 0;
 	/* Collapse hits of one rule on one line: only the line matters, and a
-	 * long run of "password=aaaa..." reports every end offset. */
+	 * long run of "password=aaaa..." reports every end offset. Never
+	 * across a BLOCK boundary, where a long line may be cut: then the
+	 * result cannot depend on which hits happened to share a piece. */
 	size_t li = s->hit_last[id];
 	if (s->piece && li >= s->piece_first_hit && li < s->nhits && s->hits[li].rule == id) {
 		uint64_t pe = s->hits[li].end;
-		if (pe > s->piece_off && to > pe && to - pe <= 4096 &&
+		if (pe > s->piece_off && to > pe && (pe - 1) / BLOCK == (to - 1) / BLOCK &&
 		    !memchr(s->piece + (pe - 1 - s->piece_off), '\n', (size_t)(to - pe))) {
 			s->hits[li].end = to;
 			return 0;
@@ -690,13 +695,23 @@ static void win_append(struct secret_scan *s, const unsigned char *p, size_t n)
 	s->wlen += n;
 }
 
+/* Newlines in [p, end), eight bytes at a time: most bytes of a file go
+ * through here (only lines with hits are looked at more closely). */
 static int count_newlines(const unsigned char *p, const unsigned char *end)
 {
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	int n = 0;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
-		n++;
-		p++;
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		w ^= ones * '\n'; /* bytes equal to '\n' become 0 */
+		/* High bit set exactly in the zero bytes (no borrow between bytes). */
+		uint64_t z = ~(((w & ~high) + ~high) | w) & high;
+		n += __builtin_popcountll(z);
+		p += 8;
 	}
+	while (p < end)
+		n += *p++ == '\n';
 	return n;
 }
 
@@ -732,14 +747,23 @@ static void process_lines(struct secret_scan *s, const unsigned char *q, const u
 	s->wline = line_no;
 }
 
+/* A line longer than MAX_LINE is confirmed in segments ending at absolute
+ * offsets that are multiples of BLOCK, so where the cuts fall depends on
+ * the content only, never on how the caller chunked it; each segment keeps
+ * the OVERLAP bytes before it, and matches already evaluated are skipped
+ * by offset (last_end). */
 static void long_line_flush(struct secret_scan *s)
 {
-	process_line(s, s->w, s->wlen, s->woff, s->wline, !s->wcont, false);
-	size_t drop = s->wlen - OVERLAP;
-	memmove(s->w, s->w + drop, OVERLAP);
-	s->wlen = OVERLAP;
-	s->woff += drop;
-	s->wcont = true;
+	while (s->wlen > MAX_LINE) {
+		uint64_t cut = (s->woff + MAX_LINE) / BLOCK * BLOCK;
+		size_t seg = (size_t)(cut - s->woff);
+		process_line(s, s->w, seg, s->woff, s->wline, !s->wcont, false);
+		size_t drop = seg - OVERLAP;
+		memmove(s->w, s->w + drop, s->wlen - drop);
+		s->wlen -= drop;
+		s->woff += drop;
+		s->wcont = true;
+	}
 }
 
 static void scan_piece(struct secret_scan *s, const unsigned char *p, size_t n)
@@ -759,13 +783,14 @@ static void scan_piece(struct secret_scan *s, const unsigned char *p, size_t n)
 	const unsigned char *nl = memchr(p, '\n', n);
 	if (!nl) {
 		win_append(s, p, n);
-		if (s->wlen > MAX_LINE)
-			long_line_flush(s);
+		long_line_flush(s);
 		drop_used_hits(s);
 		return;
 	}
-	/* The line that started before this piece, completed by it. */
+	/* The line that started before this piece, completed by it (cut into
+	 * segments first if long, exactly as if it had arrived in pieces). */
 	win_append(s, p, (size_t)(nl - p));
+	long_line_flush(s);
 	process_line(s, s->w, s->wlen, s->woff, s->wline, !s->wcont, true);
 	s->wline++;
 	s->wlen = 0;
@@ -780,8 +805,7 @@ static void scan_piece(struct secret_scan *s, const unsigned char *p, size_t n)
 	}
 	s->woff = q_abs;
 	win_append(s, q, (size_t)(end - q));
-	if (s->wlen > MAX_LINE)
-		long_line_flush(s);
+	long_line_flush(s);
 	drop_used_hits(s);
 }
 
@@ -802,8 +826,15 @@ static bool looks_binary(const unsigned char *p, size_t n, bool whole)
 {
 	if (memchr(p, 0, n))
 		return true;
+	/* Plain ASCII, the common case, needs no UTF-8 walk. */
+	size_t i = 0;
+	for (uint64_t w; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
 	size_t bad = 0;
-	for (size_t i = 0; i < n;) {
+	while (i < n) {
 		unsigned char c = p[i];
 		size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 9;
 		if (need == 9 || (need == 1 && c < 0xc2)) {
@@ -958,7 +989,7 @@ static void finish(struct secret_scan *s, struct secret_findings *out, bool coun
 		pem_close(s);
 	}
 	const struct secret_rules *r = s->r;
-	if (!s->text_mode && s->skip != SKIP_ALLOWED && !s->pem_seen && (s->size > 0 || s->pos > 0)) {
+	if (!s->text_mode && s->skip != SKIP_ALLOWED && !s->pem_seen && (s->size > 0 || s->in_bytes > 0)) {
 		for (size_t i = 0; i < r->nrules; i++)
 			if (r->rules[i].kind == KIND_FILENAME && s->rule_on[i])
 				add_finding(s, (uint32_t)i, 0, 0, utf8_sanitize(path_base(s->path)));

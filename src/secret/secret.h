@@ -70,8 +70,8 @@ struct secret_rules *secret_rules_load_yaml(const char *name, const char *yaml, 
 					    struct err *e);
 void secret_rules_free(struct secret_rules *r);
 
-/* Files larger than this are not scanned (default 10 MiB; the YAML key
- * max-file-size overrides it). Call before sharing the rules. */
+/* Files larger than this are not scanned (default 10 MiB, at most 1 GiB;
+ * the YAML key max-file-size overrides it). Call before sharing the rules. */
 void secret_rules_set_max_file_bytes(struct secret_rules *r, uint64_t max);
 uint64_t secret_rules_max_file_bytes(const struct secret_rules *r);
 
@@ -79,6 +79,7 @@ uint64_t secret_rules_max_file_bytes(const struct secret_rules *r);
 struct secret_rule_info {
 	const char *id, *category, *title, *severity;
 	const char *regex;      /* PCRE2 syntax; NULL for a rule on file names only */
+	const char *prefilter;  /* what Hyperscan finds candidate lines with (regex or a relaxed part of it) */
 	const char *path;       /* the rule only applies to matching paths; NULL = all */
 	const char *const *keywords; /* NULL-terminated */
 	double entropy;         /* minimum Shannon entropy of the secret, bits/char; 0 = none */

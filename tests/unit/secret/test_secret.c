@@ -647,6 +647,7 @@ static void test_config_malformed(void **state)
 		{"max-file-size: 10 parsecs\n", "max-file-size"},
 		{"max-file-size: 99999999999999999999999\n", "max-file-size"},
 		{"max-file-size: 0\n", "max-file-size"},
+		{"max-file-size: 2G\n", "max-file-size"},
 		{"rules: []\n---\nrules: []\n", "more than one"},
 		{"rules:\n  - id: \"a\\0b\"\n    severity: LOW\n    regex: a+\n", "NUL"},
 		{"rules:\n  - id: ''\n    severity: LOW\n    regex: a+\n", "empty"},

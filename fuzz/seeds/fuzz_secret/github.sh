@@ -1,0 +1,7 @@
+4#!/bin/sh
+export GITHUB_TOKEN=ghp_WnnCBvk5RdeBLtok9U1AtTisUYerZbqv9uOZ
+curl -H 'Authorization: token gho_voxERPwbOwDMqIm9U3tAccZdDpxcFcFnGKmU' https://api.github.com/user
+APP_TOKENS="ghu_Hb7QuFEDSGMRKp4mM4a7Q3H25IjAKUprAK2s ghs_KWfLyNOlafX7NofYKVsrpXXuzfxNNaUcWTN7"
+refresh=ghr_X7X8cB9rSi0pLv4RGX7sUbJqnYABrFlkJgvTzW9AFqA5cPNKOWWmTTDGMrQYZAFBsKhSB6T29uZ6
+git clone https://x-access-token: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@github.com/acme/app.git
+GITLAB_TOKEN: glpat-VVNiZSnW4qQyNmztUjkg

@@ -1,0 +1,3 @@
+4import stripe
+stripe.api_key = "sk_live_7kVSAXo9uPWYci03IVpN1gX9"
+RESTRICTED = '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'
