@@ -1,8 +1,11 @@
 /* Fuzz the layer walk: arbitrary bytes as a (possibly compressed) layer tar.
  * Exercises decompression, tar parsing, path normalisation, whiteouts, every
- * analyzer on whatever files the input names, and the merged view. */
+ * analyzer on whatever files the input names, the merged view, and the image
+ * checks that read what analyzers kept (etc/passwd, etc/group, etc/shadow
+ * parsing; setuid and world-writable files). */
 #include "walk/layer.h"
 #include "walk/view.h"
+#include "misconf/image_checks.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +39,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct layer_result *layers[2] = {&r, &r};
 	struct view v;
 	view_build(&v, layers, 2);
+	struct image img = {0};
+	img.config = json_pack("{s:{s:s}}", "config", "User", "");
+	struct image_layer il[2] = {{.size = -1}, {.size = -1}};
+	img.layers = il;
+	img.nlayers = 2;
+	struct misconf_findings mf = {0};
+	misconf_check_image(&img, &v, layers, 2, &mf);
+	misconf_findings_free(&mf);
+	json_decref(img.config);
 	view_free(&v);
 	layer_result_free(&r);
 	return 0;
