@@ -3,13 +3,15 @@
  * its top-level object — never by its file name — and handed record by
  * record to the parser of its kind. */
 #include "db/internal.h"
+#include "db/jarena.h"
 #include "db/jframe.h"
-#include "source/parallel.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,11 +180,12 @@ fail:
 }
 
 /* NVD feeds are the largest (hundreds of MB) and parsing each record is
- * most of the import's time, so records are framed in batches on this
- * thread, parsed in parallel, and stored in order on this thread again
- * (SQLite stays single-threaded). Errors are reported for the first bad
- * record in feed order, as a sequential import would. */
-enum { NVD_BATCH = 256 };
+ * most of the import's time, so the import is a pipeline of batches: while
+ * worker threads parse batch k+1 (jansson, into per-thread arenas), this
+ * thread stores batch k (SQLite stays single-threaded), frames batch k+2,
+ * then joins the parsing of k+1. Errors are reported for the first bad record
+ * in feed order, as a sequential import would. */
+enum { NVD_BATCH = 256, NVD_MAX_THREADS = 4 };
 
 struct nvd_batch {
 	struct buf raw[NVD_BATCH];
@@ -190,38 +193,109 @@ struct nvd_batch {
 	json_t *item[NVD_BATCH];
 	struct err err[NVD_BATCH];
 	size_t n;
+	atomic_size_t next; /* next record to parse */
+	struct jarena arena[NVD_MAX_THREADS]; /* one per parsing thread */
 };
 
-static void nvd_parse_one(void *ctx, size_t i)
+struct nvd_parse_arg {
+	struct nvd_batch *b;
+	int slot;
+};
+
+struct nvd_pipe {
+	struct nvd_batch batch[3];
+	pthread_t th[NVD_MAX_THREADS];
+	struct nvd_parse_arg arg[NVD_MAX_THREADS];
+	int nworkers; /* threads besides this one */
+	bool running;
+};
+
+static void nvd_parse_some(struct nvd_batch *b, int slot)
 {
-	struct nvd_batch *b = ctx;
-	b->item[i] = vdb_jf_parse(&b->raw[i], b->start[i], &b->err[i]);
+	struct jarena *prev = jarena_use(&b->arena[slot]);
+	size_t i;
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
+		b->item[i] = vdb_jf_parse(&b->raw[i], b->start[i], &b->err[i]);
+	jarena_use(prev);
 }
 
-static int nvd_flush(struct feed_ctx *c, struct nvd_batch *b, size_t *index, struct err *e)
+static void *nvd_parse_thread(void *p)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	run_parallel(b->n, ncpu > 1 ? (int)(ncpu > 4 ? 4 : ncpu) : 1, nvd_parse_one, b);
-	int rc = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		if (rc == 0) {
-			if (!b->item[i]) {
-				*e = b->err[i];
-				rc = -1;
-			} else if (vdb_feed_nvd(c, b->item[i], (*index)++, e) != 0) {
-				rc = -1;
-			}
-		}
-		json_decref(b->item[i]);
-		b->item[i] = NULL;
+	struct nvd_parse_arg *a = p;
+	nvd_parse_some(a->b, a->slot);
+	return NULL;
+}
+
+/* Starts parsing b on the worker threads (this thread joins in later). */
+static void nvd_parse_start(struct nvd_pipe *p, struct nvd_batch *b)
+{
+	atomic_store(&b->next, 0);
+	p->running = true;
+	for (int t = 0; t < p->nworkers; t++) {
+		p->arg[t] = (struct nvd_parse_arg){b, t + 1};
+		if (pthread_create(&p->th[t], NULL, nvd_parse_thread, &p->arg[t]) != 0)
+			p->arg[t].b = NULL; /* this thread parses its share */
 	}
+}
+
+static void nvd_parse_finish(struct nvd_pipe *p, struct nvd_batch *b)
+{
+	if (!p->running)
+		return;
+	nvd_parse_some(b, 0);
+	for (int t = 0; t < p->nworkers; t++)
+		if (p->arg[t].b)
+			pthread_join(p->th[t], NULL);
+	p->running = false;
+}
+
+/* Stores a parsed batch in order and empties it. The records live in the
+ * batch's arenas: they are not freed one by one but dropped with them. */
+static int nvd_store(struct feed_ctx *c, struct nvd_batch *b, size_t *index, struct err *e)
+{
+	int rc = 0;
+	for (size_t i = 0; i < b->n && rc == 0; i++) {
+		if (!b->item[i]) {
+			*e = b->err[i];
+			rc = -1;
+		} else if (vdb_feed_nvd(c, b->item[i], (*index)++, e) != 0) {
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < b->n; i++)
+		b->item[i] = NULL;
+	for (int t = 0; t < NVD_MAX_THREADS; t++)
+		jarena_reset(&b->arena[t]);
 	b->n = 0;
+	return rc;
+}
+
+/* Parses and stores what is still in the pipeline: the batch being parsed,
+ * then the partly framed one. */
+static int nvd_drain(struct feed_ctx *c, struct nvd_pipe *p, struct nvd_batch **parsing, struct nvd_batch *cur,
+		     size_t *index, struct err *e)
+{
+	int rc = 0;
+	if (*parsing) {
+		nvd_parse_finish(p, *parsing);
+		rc = nvd_store(c, *parsing, index, e);
+		*parsing = NULL;
+	}
+	if (rc == 0 && cur->n) {
+		nvd_parse_start(p, cur);
+		nvd_parse_finish(p, cur);
+		rc = nvd_store(c, cur, index, e);
+	}
 	return rc;
 }
 
 static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct err *e)
 {
-	struct nvd_batch *batch = xcalloc(1, sizeof *batch);
+	jarena_install();
+	struct nvd_pipe *p = xcalloc(1, sizeof *p);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	p->nworkers = ncpu > 1 ? (int)(ncpu > NVD_MAX_THREADS ? NVD_MAX_THREADS : ncpu) - 1 : 0;
+	struct nvd_batch *parsing = NULL, *cur = &p->batch[0];
 	int result = -1;
 	bool seen = false;
 	size_t index = 0;
@@ -232,24 +306,30 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 				goto fail;
 			int r;
 			while ((r = vdb_jf_array_next(j, e)) > 0) {
-				size_t k = batch->n;
-				if (vdb_jf_raw(j, &batch->raw[k], &batch->start[k], e) != 0) {
-					/* records before the framing error come first */
-					struct err fe = *e;
-					if (nvd_flush(c, batch, &index, e) == 0)
-						*e = fe;
-					goto fail;
+				size_t k = cur->n;
+				if (vdb_jf_raw(j, &cur->raw[k], &cur->start[k], e) != 0) {
+					r = -1;
+					break;
 				}
-				if (++batch->n == NVD_BATCH && nvd_flush(c, batch, &index, e) != 0)
+				if (++cur->n < NVD_BATCH)
+					continue;
+				struct nvd_batch *done = parsing;
+				if (done)
+					nvd_parse_finish(p, done);
+				nvd_parse_start(p, cur);
+				parsing = cur;
+				cur = cur == &p->batch[0] ? &p->batch[1] : &p->batch[0];
+				if (done && nvd_store(c, done, &index, e) != 0)
 					goto fail;
 			}
 			if (r < 0) {
+				/* records before the framing error come first */
 				struct err fe = *e;
-				if (nvd_flush(c, batch, &index, e) == 0)
+				if (nvd_drain(c, p, &parsing, cur, &index, e) == 0)
 					*e = fe;
 				goto fail;
 			}
-			if (nvd_flush(c, batch, &index, e) != 0)
+			if (nvd_drain(c, p, &parsing, cur, &index, e) != 0)
 				goto fail;
 		} else {
 			json_t *v = vdb_jf_value(j, e);
@@ -277,10 +357,16 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 	}
 	result = 0;
 fail:
+	if (parsing)
+		nvd_parse_finish(p, parsing);
 	free(key);
-	for (size_t i = 0; i < NVD_BATCH; i++)
-		buf_free(&batch->raw[i]);
-	free(batch);
+	for (int b = 0; b < 2; b++) {
+		for (size_t i = 0; i < NVD_BATCH; i++)
+			buf_free(&p->batch[b].raw[i]);
+		for (int t = 0; t < NVD_MAX_THREADS; t++)
+			jarena_release(&p->batch[b].arena[t]);
+	}
+	free(p);
 	return result;
 }
 

@@ -387,6 +387,97 @@ static void test_nvd(void **state)
 	free(feed);
 }
 
+/* An NVD feed of n records (CVE-2020-<i>, description "record <i>"); record
+ * `bad` (if < n) is replaced by bad_text, and with cut the document ends
+ * right after record cut-1. *bad_off gets the stream offset of record bad. */
+static char *nvd_many(size_t n, size_t bad, const char *bad_text, size_t cut, size_t *bad_off)
+{
+	struct buf b = {0};
+	buf_appendf(&b, "{\"format\":\"NVD_CVE\",\"version\":\"2.0\",\"vulnerabilities\":[");
+	for (size_t i = 0; i < n && i < cut; i++) {
+		if (i)
+			buf_appendf(&b, ",");
+		if (i == bad) {
+			*bad_off = b.len;
+			buf_appendf(&b, "%s", bad_text);
+			continue;
+		}
+		buf_appendf(&b,
+			   "{\"cve\":{\"id\":\"CVE-2020-%zu\",\"descriptions\":[{\"lang\":\"en\",\"value\":\"record %zu\"}],"
+			   "\"metrics\":{\"cvssMetricV2\":[{\"cvssData\":{\"vectorString\":\"AV:N/AC:L/Au:N/C:P/I:P/A:P\","
+			   "\"baseScore\":7.5},\"baseSeverity\":\"HIGH\"}]},\"weaknesses\":[{\"description\":"
+			   "[{\"value\":\"CWE-%zu\"},{\"value\":\"CWE-%zu\"}]}],\"references\":[{\"url\":\"https://x/%zu\"}]}}",
+			   i, i, i % 7, i % 7, i);
+	}
+	if (cut >= n)
+		buf_appendf(&b, "]}");
+	return buf_steal(&b);
+}
+
+/* NVD records are parsed in batches on several threads: every record of a
+ * many-batch feed is stored, and a bad record or a framing error deep in the
+ * feed is reported at its own index or byte offset, leaving the DB as it was. */
+static void test_nvd_batches(void **state)
+{
+	struct tmp *t = *state;
+	struct err e = {{0}};
+	size_t off = 0, n = 1500;
+	char *text = nvd_many(n, SIZE_MAX, NULL, SIZE_MAX, &off);
+	char *feed = write_tmp(t, "nvd-many.json", text);
+	assert_int_equal(import1(t->db, feed, &e), 0);
+	assert_int_equal(source_records(t->db, "nvd"), (int64_t)n);
+	struct vdb_reader *r = vdb_open_readonly(t->db, &e);
+	assert_non_null(r);
+	const size_t probe[] = {0, 255, 256, 511, 512, 1279, 1499};
+	for (size_t k = 0; k < ARRAY_LEN(probe); k++) {
+		char id[32], want[32];
+		snprintf(id, sizeof id, "CVE-2020-%zu", probe[k]);
+		snprintf(want, sizeof want, "record %zu", probe[k]);
+		struct vdb_vulns v;
+		assert_int_equal(vdb_vulns_for(r, id, &v, &e), 0);
+		assert_int_equal(v.len, 1);
+		assert_string_equal(v.v[0].description, want);
+		assert_string_equal(v.v[0].severity, "HIGH");
+		assert_int_equal(v.v[0].ncwe_ids, 1);
+		assert_int_equal(v.v[0].nrefs, 1);
+		vdb_vulns_free(&v);
+	}
+	vdb_reader_close(r);
+	free(text);
+
+	char before[72], after[72];
+	file_digest(t->db, before);
+	const struct {
+		size_t bad, cut;
+		const char *bad_text, *want;
+	} cases[] = {
+		{1000, SIZE_MAX, "{\"cve\":[]}", "vulnerabilities[1000].cve: expected an object, found an array"},
+		{700, SIZE_MAX, "{\"cve\":{\"id\":tru}}", "invalid JSON at byte "},
+		{SIZE_MAX, 900, NULL, "truncated JSON"},
+		{1499, SIZE_MAX, "{\"cve\":{\"id\":\"\"}}", "vulnerabilities[1499].cve: no usable \"id\""},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		text = nvd_many(n, cases[i].bad, cases[i].bad_text, cases[i].cut, &off);
+		char *p = write_tmp(t, "nvd-bad.json", text);
+		memset(&e, 0, sizeof e);
+		assert_int_not_equal(import1(t->db, p, &e), 0);
+		if (!strstr(e.msg, cases[i].want) || strncmp(e.msg, p, strlen(p)) != 0)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, e.msg, cases[i].want);
+		if (strstr(cases[i].want, "at byte")) {
+			/* 'tru' starts 13 bytes into the record; jansson places
+			 * the error at or just after the bad token */
+			unsigned long long at = strtoull(strstr(e.msg, "at byte ") + 8, NULL, 10);
+			if (at < off + 13 || at > off + 16)
+				fail_msg("\"%s\": the bad token is at byte %zu", e.msg, off + 13);
+		}
+		file_digest(t->db, after);
+		assert_string_equal(before, after);
+		free(p);
+		free(text);
+	}
+	free(feed);
+}
+
 /* Every bad feed fails with one message naming the file and the problem,
  * and the database's bytes do not change. */
 static void test_bad_feeds(void **state)
@@ -635,6 +726,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_debian_tracker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_osv_dir_and_zip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nvd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nvd_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_feeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_db, setup, teardown),
 		cmocka_unit_test(test_cvss),
