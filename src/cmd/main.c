@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -57,6 +58,12 @@ int cmd_main(int argc, char **argv)
 	 * environment says (only LC_CTYPE: output formats stay locale-free). */
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "");
+	/* libarchive converts every zip entry's DOS time with mktime(), and
+	 * glibc re-reads /etc/localtime on each call while TZ is unset (a stat
+	 * per entry: 7% of importing OSV's all.zip). Naming the same default
+	 * zone lets glibc read it once. */
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 0);
 	/* Writes to a closed pipe (a reader that went away) are errors, not deaths. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {

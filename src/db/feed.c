@@ -3,15 +3,13 @@
  * its top-level object — never by its file name — and handed record by
  * record to the parser of its kind. */
 #include "db/internal.h"
-#include "db/jarena.h"
 #include "db/jframe.h"
+#include "db/parse_pipe.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,123 +177,51 @@ fail:
 	return NULL;
 }
 
-/* NVD feeds are the largest (hundreds of MB) and parsing each record is
- * most of the import's time, so the import is a pipeline of batches: while
- * worker threads parse batch k+1 (jansson, into per-thread arenas), this
- * thread stores batch k (SQLite stays single-threaded), frames batch k+2,
- * then joins the parsing of k+1. Errors are reported for the first bad record
- * in feed order, as a sequential import would. */
-enum { NVD_BATCH = 256, NVD_MAX_THREADS = 4 };
-
-struct nvd_batch {
-	struct buf raw[NVD_BATCH];
-	uint64_t start[NVD_BATCH];
-	json_t *item[NVD_BATCH];
-	struct err err[NVD_BATCH];
-	size_t n;
-	atomic_size_t next; /* next record to parse */
-	struct jarena arena[NVD_MAX_THREADS]; /* one per parsing thread */
-};
-
-struct nvd_parse_arg {
-	struct nvd_batch *b;
-	int slot;
-};
-
-struct nvd_pipe {
-	struct nvd_batch batch[3];
-	pthread_t th[NVD_MAX_THREADS];
-	struct nvd_parse_arg arg[NVD_MAX_THREADS];
-	int nworkers; /* threads besides this one */
-	bool running;
-};
-
-static void nvd_parse_some(struct nvd_batch *b, int slot)
+/* The rest of a small document whose first member key was just read. */
+static json_t *read_whole_doc(struct jframe *j, char *key, struct err *e)
 {
-	struct jarena *prev = jarena_use(&b->arena[slot]);
-	size_t i;
-	while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
-		b->item[i] = vdb_jf_parse(&b->raw[i], b->start[i], &b->err[i]);
-	jarena_use(prev);
-}
-
-static void *nvd_parse_thread(void *p)
-{
-	struct nvd_parse_arg *a = p;
-	nvd_parse_some(a->b, a->slot);
-	return NULL;
-}
-
-/* Starts parsing b on the worker threads (this thread joins in later). */
-static void nvd_parse_start(struct nvd_pipe *p, struct nvd_batch *b)
-{
-	atomic_store(&b->next, 0);
-	p->running = true;
-	for (int t = 0; t < p->nworkers; t++) {
-		p->arg[t] = (struct nvd_parse_arg){b, t + 1};
-		if (pthread_create(&p->th[t], NULL, nvd_parse_thread, &p->arg[t]) != 0)
-			p->arg[t].b = NULL; /* this thread parses its share */
+	json_t *v = vdb_jf_value(j, e);
+	if (!v) {
+		free(key);
+		return NULL;
 	}
+	return collect_object(j, key, v, e);
 }
 
-static void nvd_parse_finish(struct nvd_pipe *p, struct nvd_batch *b)
+/* NVD feeds are the largest (hundreds of MB): their records are framed
+ * here, parsed on several threads and stored in order (parse_pipe.h). */
+static void nvd_parse(struct pipe_item *it)
 {
-	if (!p->running)
-		return;
-	nvd_parse_some(b, 0);
-	for (int t = 0; t < p->nworkers; t++)
-		if (p->arg[t].b)
-			pthread_join(p->th[t], NULL);
-	p->running = false;
+	it->doc = vdb_jf_parse(&it->raw, it->start, &it->err);
 }
 
-/* Stores a parsed batch in order and empties it. The records live in the
- * batch's arenas: they are not freed one by one but dropped with them. */
-static int nvd_store(struct feed_ctx *c, struct nvd_batch *b, size_t *index, struct err *e)
+static int nvd_store(struct feed_ctx *c, struct pipe_batch *b, size_t *index, struct err *e)
 {
 	int rc = 0;
 	for (size_t i = 0; i < b->n && rc == 0; i++) {
-		if (!b->item[i]) {
-			*e = b->err[i];
+		if (!b->item[i].doc) {
+			*e = b->item[i].err;
 			rc = -1;
-		} else if (vdb_feed_nvd(c, b->item[i], (*index)++, e) != 0) {
+		} else if (vdb_feed_nvd(c, b->item[i].doc, (*index)++, e) != 0) {
 			rc = -1;
 		}
 	}
-	for (size_t i = 0; i < b->n; i++)
-		b->item[i] = NULL;
-	for (int t = 0; t < NVD_MAX_THREADS; t++)
-		jarena_reset(&b->arena[t]);
-	b->n = 0;
+	pipe_batch_done(b);
 	return rc;
 }
 
-/* Parses and stores what is still in the pipeline: the batch being parsed,
- * then the partly framed one. */
-static int nvd_drain(struct feed_ctx *c, struct nvd_pipe *p, struct nvd_batch **parsing, struct nvd_batch *cur,
-		     size_t *index, struct err *e)
+static int nvd_drain(struct feed_ctx *c, struct parse_pipe *p, size_t *index, struct err *e)
 {
-	int rc = 0;
-	if (*parsing) {
-		nvd_parse_finish(p, *parsing);
-		rc = nvd_store(c, *parsing, index, e);
-		*parsing = NULL;
-	}
-	if (rc == 0 && cur->n) {
-		nvd_parse_start(p, cur);
-		nvd_parse_finish(p, cur);
-		rc = nvd_store(c, cur, index, e);
-	}
-	return rc;
+	struct pipe_batch *b;
+	while ((b = pipe_drain(p)))
+		if (nvd_store(c, b, index, e) != 0)
+			return -1;
+	return 0;
 }
 
 static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct err *e)
 {
-	jarena_install();
-	struct nvd_pipe *p = xcalloc(1, sizeof *p);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	p->nworkers = ncpu > 1 ? (int)(ncpu > NVD_MAX_THREADS ? NVD_MAX_THREADS : ncpu) - 1 : 0;
-	struct nvd_batch *parsing = NULL, *cur = &p->batch[0];
+	struct parse_pipe *p = pipe_new(nvd_parse, 0);
 	int result = -1;
 	bool seen = false;
 	size_t index = 0;
@@ -306,30 +232,23 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 				goto fail;
 			int r;
 			while ((r = vdb_jf_array_next(j, e)) > 0) {
-				size_t k = cur->n;
-				if (vdb_jf_raw(j, &cur->raw[k], &cur->start[k], e) != 0) {
+				struct pipe_item *it = pipe_slot(p);
+				if (vdb_jf_raw(j, &it->raw, &it->start, e) != 0) {
 					r = -1;
 					break;
 				}
-				if (++cur->n < NVD_BATCH)
-					continue;
-				struct nvd_batch *done = parsing;
-				if (done)
-					nvd_parse_finish(p, done);
-				nvd_parse_start(p, cur);
-				parsing = cur;
-				cur = cur == &p->batch[0] ? &p->batch[1] : &p->batch[0];
+				struct pipe_batch *done = pipe_commit(p);
 				if (done && nvd_store(c, done, &index, e) != 0)
 					goto fail;
 			}
 			if (r < 0) {
 				/* records before the framing error come first */
 				struct err fe = *e;
-				if (nvd_drain(c, p, &parsing, cur, &index, e) == 0)
+				if (nvd_drain(c, p, &index, e) == 0)
 					*e = fe;
 				goto fail;
 			}
-			if (nvd_drain(c, p, &parsing, cur, &index, e) != 0)
+			if (nvd_drain(c, p, &index, e) != 0)
 				goto fail;
 		} else {
 			json_t *v = vdb_jf_value(j, e);
@@ -357,16 +276,8 @@ static int import_nvd(struct feed_ctx *c, struct jframe *j, char *key, struct er
 	}
 	result = 0;
 fail:
-	if (parsing)
-		nvd_parse_finish(p, parsing);
 	free(key);
-	for (int b = 0; b < 2; b++) {
-		for (size_t i = 0; i < NVD_BATCH; i++)
-			buf_free(&p->batch[b].raw[i]);
-		for (int t = 0; t < NVD_MAX_THREADS; t++)
-			jarena_release(&p->batch[b].arena[t]);
-	}
-	free(p);
+	pipe_free(p);
 	return result;
 }
 
@@ -422,12 +333,7 @@ static int import_stream(struct feed_ctx *c, vdb_jf_read_fn rd, void *ctx, struc
 	case FK_ALPINE:
 	case FK_OSV: {
 		bool alpine = classify(key) == FK_ALPINE;
-		json_t *v = vdb_jf_value(&j, e);
-		if (!v) {
-			free(key);
-			break;
-		}
-		json_t *doc = collect_object(&j, key, v, e);
+		json_t *doc = read_whole_doc(&j, key, e);
 		if (!doc)
 			break;
 		rc = alpine ? vdb_feed_alpine(c, doc, e) : vdb_feed_osv(c, doc, e);
@@ -477,6 +383,142 @@ static bool has_suffix(const char *s, const char *suf)
 	return n >= m && !strcmp(s + n - m, suf);
 }
 
+/* ---- zips of many small feeds (OSV's all.zip) ----
+ *
+ * Each entry is read whole into memory (up to ZIP_ENTRY_BUFFER bytes) and
+ * parsed on the pipeline's threads when it is an OSV record; the records are
+ * stored in archive order. Other documents, and entries too large to buffer,
+ * go through import_stream on this thread exactly as a single file would, so
+ * every entry is validated and reported the same way whichever path it takes. */
+enum { ZIP_ENTRY_BUFFER = 4u << 20 };
+enum { ZIP_STREAM, ZIP_OSV }; /* pipe_item.kind */
+
+struct mem_reader {
+	const unsigned char *p;
+	size_t len, pos;
+	struct archive *rest; /* read on from here once p is used up, or NULL */
+};
+
+static ssize_t read_archive(void *ctx, void *buf, size_t n, struct err *e);
+
+static ssize_t read_mem(void *ctx, void *buf, size_t n, struct err *e)
+{
+	struct mem_reader *m = ctx;
+	if (m->pos == m->len)
+		return m->rest ? read_archive(m->rest, buf, n, e) : 0;
+	if (n > m->len - m->pos)
+		n = m->len - m->pos;
+	memcpy(buf, m->p + m->pos, n);
+	m->pos += n;
+	return (ssize_t)n;
+}
+
+/* Runs on a pipeline thread: parses an entry that is an OSV record, and
+ * leaves everything else (other formats, anything malformed before the
+ * first member) to import_stream. */
+static void zip_parse(struct pipe_item *it)
+{
+	struct mem_reader m = {.p = it->raw.data, .len = it->raw.len};
+	struct jframe j;
+	vdb_jf_init(&j, read_mem, &m);
+	it->kind = ZIP_STREAM;
+	char *key = NULL;
+	if (vdb_jf_peek(&j, &it->err) != '{' || vdb_jf_object_begin(&j, &it->err) != 0 ||
+	    vdb_jf_object_next(&j, &key, &it->err) != 1 || classify(key) != FK_OSV) {
+		free(key);
+		goto out;
+	}
+	it->kind = ZIP_OSV;
+	it->doc = read_whole_doc(&j, key, &it->err);
+	/* import_stream checks the end after storing: keep that order */
+	if (it->doc && vdb_jf_finish(&j, &it->err) != 0)
+		it->late_err = true;
+out:
+	vdb_jf_free(&j);
+}
+
+struct zip_import {
+	struct vdb *db;
+	struct archive *a;
+	const char *name;
+	struct parse_pipe *pipe;
+	size_t nfeeds;
+};
+
+static int zip_store_one(struct zip_import *z, struct pipe_item *it, struct archive *rest, struct err *e)
+{
+	struct feed_ctx c = {.db = z->db, .name = it->name, .gen = z->db->gen, .osv_archive = true};
+	int rc;
+	if (it->kind == ZIP_OSV) {
+		if (!it->doc) {
+			*e = it->err;
+			rc = -1;
+		} else {
+			rc = vdb_feed_osv(&c, it->doc, e);
+			if (rc == 0 && it->late_err) {
+				*e = it->err;
+				rc = -1;
+			}
+		}
+	} else {
+		struct mem_reader m = {.p = it->raw.data, .len = it->raw.len, .rest = rest};
+		rc = import_stream(&c, read_mem, &m, e);
+	}
+	if (rc != 0) {
+		err_prefix(e, "%s", it->name);
+		return -1;
+	}
+	z->nfeeds++;
+	return 0;
+}
+
+static int zip_store(struct zip_import *z, struct pipe_batch *b, struct err *e)
+{
+	int rc = 0;
+	for (size_t i = 0; i < b->n && rc == 0; i++)
+		rc = zip_store_one(z, &b->item[i], NULL, e);
+	pipe_batch_done(b);
+	return rc;
+}
+
+/* Reads the current entry into the pipeline, or, when it is too large to
+ * buffer, imports it right away once everything before it is stored. */
+static int zip_entry(struct zip_import *z, const char *path, struct err *e)
+{
+	struct pipe_item *it = pipe_slot(z->pipe);
+	it->name = xasprintf("%s:%s", z->name, path);
+	it->raw.len = 0;
+	unsigned char chunk[64 * 1024];
+	bool whole = false;
+	while (it->raw.len <= ZIP_ENTRY_BUFFER) {
+		la_ssize_t r = archive_read_data(z->a, chunk, sizeof chunk);
+		if (r < 0) {
+			/* let import_stream report the read error in its words */
+			break;
+		}
+		if (r == 0) {
+			whole = true;
+			break;
+		}
+		buf_append(&it->raw, chunk, (size_t)r);
+	}
+	if (whole) {
+		struct pipe_batch *done = pipe_commit(z->pipe);
+		return done ? zip_store(z, done, e) : 0;
+	}
+	/* Large (or unreadable): store what is pending, then stream the entry
+	 * from the bytes read so far on. The slot is not committed: it is
+	 * reused by the next entry. */
+	struct pipe_batch *b;
+	while ((b = pipe_drain(z->pipe)))
+		if (zip_store(z, b, e) != 0)
+			return -1;
+	int rc = zip_store_one(z, it, z->a, e);
+	free(it->name);
+	it->name = NULL;
+	return rc;
+}
+
 /* Reads an opened archive: a single raw stream (plain or compressed JSON)
  * or a zip whose *.json entries are feeds (OSV's all.zip). */
 static int import_archive(struct vdb *db, struct archive *a, const char *name, struct err *e)
@@ -500,30 +542,38 @@ static int import_archive(struct vdb *db, struct archive *a, const char *name, s
 		}
 		return 0;
 	}
-	size_t nfeeds = 0;
+	struct zip_import z = {.db = db, .a = a, .name = name, .pipe = pipe_new(zip_parse, 0)};
+	int rc = -1;
 	for (; r != ARCHIVE_EOF; r = archive_read_next_header(a, &ent)) {
 		if (r < ARCHIVE_WARN) {
-			err_set(e, "%s: %s", name, archive_error_string(a) ? archive_error_string(a) : "cannot read");
-			return -1;
+			/* entries before the damage come first */
+			struct err ae;
+			err_set(&ae, "%s: %s", name, archive_error_string(a) ? archive_error_string(a) : "cannot read");
+			struct pipe_batch *b;
+			while ((b = pipe_drain(z.pipe)))
+				if (zip_store(&z, b, e) != 0)
+					goto out;
+			*e = ae;
+			goto out;
 		}
 		const char *path = archive_entry_pathname(ent);
 		if (archive_entry_filetype(ent) != AE_IFREG || !path || !has_suffix(path, ".json"))
 			continue;
-		char *ename = xasprintf("%s:%s", name, path);
-		struct feed_ctx c = {.db = db, .name = ename, .gen = db->gen, .osv_archive = true};
-		int rc = import_stream(&c, read_archive, a, e);
-		if (rc != 0)
-			err_prefix(e, "%s", ename);
-		free(ename);
-		if (rc != 0)
-			return -1;
-		nfeeds++;
+		if (zip_entry(&z, path, e) != 0)
+			goto out;
 	}
-	if (nfeeds == 0) {
+	struct pipe_batch *b;
+	while ((b = pipe_drain(z.pipe)))
+		if (zip_store(&z, b, e) != 0)
+			goto out;
+	if (z.nfeeds == 0) {
 		err_set(e, "%s: no *.json feed files in the archive", name);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	pipe_free(z.pipe);
+	return rc;
 }
 
 static struct archive *new_reader(void)

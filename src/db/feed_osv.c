@@ -180,7 +180,15 @@ static const char *word_severity(const char *w)
 
 static const char *const event_kinds[] = {"introduced", "fixed", "last_affected", "limit"};
 
-/* Validates one range's range's events. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* Validates one range's events. */
 static int check_events(json_t *events, const char *where, struct err *e)
 {
 	size_t i;
@@ -199,6 +207,10 @@ static int check_events(json_t *events, const char *where, struct err *e)
 				err_set(e, "%s[%zu].%s: expected a version string", where, i, event_kinds[k]);
 				return -1;
 			}
+			if (has_control(json_string_value(v))) {
+				err_set(e, "%s[%zu].%s: a version with a control character", where, i, event_kinds[k]);
+				return -1;
+			}
 			found++;
 		}
 		if (found != 1) {
@@ -210,10 +222,17 @@ static int check_events(json_t *events, const char *where, struct err *e)
 	return 0;
 }
 
-static int store_events(struct vdb *db, int64_t adv, json_t *ranges, json_t *versions, struct err *e)
+/* Range events in the advisory's events column (format in vdb.h):
+ * explicit versions first (range -1), then each ECOSYSTEM range in order —
+ * the order the matcher reads them in. */
+static void encode_events(json_t *ranges, json_t *versions, struct buf *out)
 {
 	size_t i, k, no = 0;
 	json_t *r, *ev;
+	out->len = 0;
+	if (versions)
+		json_array_foreach (versions, k, ev)
+			buf_appendf(out, "-1\tversion\t%s\n", json_string_value(ev));
 	if (ranges)
 		json_array_foreach (ranges, i, r) {
 			const char *type = json_string_value(json_object_get(r, "type"));
@@ -222,22 +241,63 @@ static int store_events(struct vdb *db, int64_t adv, json_t *ranges, json_t *ver
 			json_array_foreach (json_object_get(r, "events"), k, ev)
 				for (size_t m = 0; m < ARRAY_LEN(event_kinds); m++) {
 					const char *v = json_string_value(json_object_get(ev, event_kinds[m]));
-					if (v && vdb_imp_event(db, adv, (int)no, event_kinds[m], v, e) != 0)
-						return -1;
+					if (v)
+						buf_appendf(out, "%zu\t%s\t%s\n", no, event_kinds[m], v);
 				}
 			no++;
 		}
-	if (versions)
-		json_array_foreach (versions, k, ev)
-			if (vdb_imp_event(db, adv, -1, "version", json_string_value(ev), e) != 0)
-				return -1;
-	return 0;
+	buf_append(out, "", 1);
+}
+
+/* Per source of a record: the ratings its vulnerability rows get. */
+struct vuln_src {
+	int64_t sid;
+	const char *vendor, *v3, *v2;
+	double s3, s2;
+};
+struct vuln_srcs {
+	struct vuln_src *v;
+	size_t n, cap;
+};
+
+/* Stores the record's details for each id and source. */
+static int store_vulns(struct feed_ctx *c, json_t *rec, const struct ids *ids, const struct vuln_srcs *vs,
+		       json_t *urls, struct err *e)
+{
+	const char *summary = json_string_value(json_object_get(rec, "summary"));
+	const char *details = json_string_value(json_object_get(rec, "details"));
+	const char *pub = json_string_value(json_object_get(rec, "published"));
+	const char *mod = json_string_value(json_object_get(rec, "modified"));
+	char *p = pub ? vdb_rfc3339(pub) : NULL, *m = mod ? vdb_rfc3339(mod) : NULL;
+	int rc = 0;
+	for (size_t i = 0; i < vs->n && rc == 0; i++)
+		for (size_t k = 0; k < ids->n && rc == 0; k++) {
+			struct vuln_row v = {
+				.source_id = vs->v[i].sid,
+				.vuln_id = ids->v[k],
+				.title = summary && *summary ? summary : NULL,
+				.description = details && *details ? details : NULL,
+				.severity = vs->v[i].vendor,
+				.cvss_v3_vector = vs->v[i].v3,
+				.cvss_v3_score = vs->v[i].s3,
+				.cvss_v2_vector = vs->v[i].v2,
+				.cvss_v2_score = vs->v[i].s2,
+				.refs = urls,
+				.published = p,
+				.modified = m,
+			};
+			rc = vdb_imp_vuln(c->db, &v, true, e);
+		}
+	free(p);
+	free(m);
+	return rc;
 }
 
 /* One affected[] entry: -1 on error, 0 when skipped (an ecosystem vigil
  * does not match), 1 when stored. */
 static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, const char *record_id,
-			  const struct ids *ids, const struct severity_info *top, json_t *rec, struct err *e)
+			  const struct ids *ids, const struct severity_info *top, struct vuln_srcs *vs,
+			  struct buf *encoded, struct err *e)
 {
 	if (!json_is_object(a)) {
 		err_set(e, "%s: expected an object, found %s", where, vdb_json_type(a));
@@ -285,6 +345,12 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			else
 				other_range = true;
 		}
+	json_t *ver;
+	json_array_foreach (versions, i, ver)
+		if (has_control(json_string_value(ver))) {
+			err_set(e, "%s.versions[%zu]: a version with a control character", where, i);
+			return -1;
+		}
 	bool has_versions = versions && json_array_size(versions) > 0;
 	/* Only GIT/SEMVER ranges: nothing vigil can compare distribution
 	 * versions with. Neither ranges nor versions: every version is
@@ -309,6 +375,8 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 	int64_t sid;
 	if (vdb_imp_source(c, sname, "osv", c->osv_archive, &sid, e) != 0)
 		return -1;
+	if (use_ranges)
+		encode_events(ranges, versions, encoded);
 	for (size_t k = 0; k < ids->n; k++) {
 		struct adv_row row = {
 			.source_id = sid,
@@ -318,41 +386,24 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			.record_id = record_id,
 			.status = "affected",
 			.ranges = use_ranges,
+			.events = use_ranges ? (const char *)encoded->data : NULL,
 			.severity = vendor,
 			.cvss_v3_vector = si.v3,
 			.cvss_v3_score = s3,
 			.cvss_v2_vector = si.v2,
 			.cvss_v2_score = s2,
 		};
-		int64_t adv;
-		if (vdb_imp_advisory(c->db, &row, &adv, e) != 0 ||
-		    (use_ranges && store_events(c->db, adv, ranges, versions, e) != 0))
-			return -1;
-		const char *summary = json_string_value(json_object_get(rec, "summary"));
-		const char *details = json_string_value(json_object_get(rec, "details"));
-		const char *pub = json_string_value(json_object_get(rec, "published"));
-		const char *mod = json_string_value(json_object_get(rec, "modified"));
-		char *p = pub ? vdb_rfc3339(pub) : NULL, *m = mod ? vdb_rfc3339(mod) : NULL;
-		struct vuln_row v = {
-			.source_id = sid,
-			.vuln_id = ids->v[k],
-			.title = summary && *summary ? summary : NULL,
-			.description = details && *details ? details : NULL,
-			.severity = vendor,
-			.cvss_v3_vector = si.v3,
-			.cvss_v3_score = s3,
-			.cvss_v2_vector = si.v2,
-			.cvss_v2_score = s2,
-			.refs = json_object_get(rec, "vigil_refs"),
-			.published = p,
-			.modified = m,
-		};
-		int rc = vdb_imp_vuln(c->db, &v, true, e);
-		free(p);
-		free(m);
-		if (rc != 0)
+		if (vdb_imp_advisory(c->db, &row, NULL, e) != 0)
 			return -1;
 	}
+	/* The record's details are stored once per source, after all entries,
+	 * with the ratings of the source's last entry. */
+	size_t n = 0;
+	while (n < vs->n && vs->v[n].sid != sid)
+		n++;
+	if (n == vs->n)
+		xgrow((void **)&vs->v, &vs->cap, ++vs->n, sizeof *vs->v);
+	vs->v[n] = (struct vuln_src){sid, vendor, si.v3, si.v2, s3, s2};
 	return 1;
 }
 
@@ -414,8 +465,8 @@ int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 		return -1;
 	specific_word(json_object_get(rec, "database_specific"), &top);
 
-	/* References as a plain array of URLs, attached to the record for
-	 * affected_entry (a private member name no OSV record uses). */
+	/* References as a plain array of URLs. The record itself is not
+	 * modified: it may be shared read-only (parse_pipe.h). */
 	json_t *urls = json_array();
 	size_t i;
 	json_t *r;
@@ -429,20 +480,24 @@ int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 			}
 			json_array_append_new(urls, json_string(url));
 		}
-	json_object_set_new(rec, "vigil_refs", urls);
 
 	json_t *a;
-	bool stored = false;
+	struct vuln_srcs vs = {0};
+	struct buf events = {0};
+	int rc = 0;
 	if (affected)
 		json_array_foreach (affected, i, a) {
 			char w[96];
 			snprintf(w, sizeof w, "%.60s.affected[%zu]", where, i);
-			int rc = affected_entry(c, a, w, id, &ids, &top, rec, e);
-			if (rc < 0)
-				return -1;
-			stored |= rc > 0;
+			if ((rc = affected_entry(c, a, w, id, &ids, &top, &vs, &events, e)) < 0)
+				break;
 		}
-	if (stored)
+	if (rc >= 0)
+		rc = store_vulns(c, rec, &ids, &vs, urls, e);
+	if (rc >= 0 && vs.n)
 		c->records++;
-	return 0;
+	free(vs.v);
+	buf_free(&events);
+	json_decref(urls);
+	return rc < 0 ? -1 : 0;
 }

@@ -13,13 +13,10 @@
 enum vdb_stmt {
 	ST_SOURCE_INSERT,
 	ST_SOURCE_ID,
-	ST_SOURCE_WIPE_RANGES,
 	ST_SOURCE_WIPE_ADV,
 	ST_SOURCE_WIPE_VULN,
-	ST_RECORD_DEL_RANGES,
 	ST_RECORD_DEL_ADV,
 	ST_ADV_INSERT,
-	ST_RANGE_INSERT,
 	ST_VULN_REPLACE,
 	ST_VULN_IGNORE,
 	ST_COUNT_ADV,
@@ -71,12 +68,11 @@ struct adv_row {
 	int64_t source_id;
 	const char *ns, *pkg, *vuln_id, *record_id, *status, *fixed_version, *severity;
 	bool ranges;
+	const char *events; /* encoded range events (vdb.h), with ranges */
 	const char *cvss_v3_vector, *cvss_v2_vector;
 	double cvss_v3_score, cvss_v2_score;
 };
 int vdb_imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, struct err *e);
-int vdb_imp_event(struct vdb *db, int64_t adv_id, int range_no, const char *event, const char *version,
-	      struct err *e);
 /* Removes an OSV record's advisories from every osv source. */
 int vdb_imp_delete_record(struct vdb *db, const char *record_id, struct err *e);
 

@@ -8,7 +8,7 @@
 
 struct vdb_reader {
 	sqlite3 *db;
-	sqlite3_stmt *ns, *adv, *ev, *vuln;
+	sqlite3_stmt *ns, *adv, *vuln;
 };
 
 static char *col_dup(sqlite3_stmt *s, int i)
@@ -60,11 +60,9 @@ struct vdb_reader *vdb_open_readonly(const char *path, struct err *e)
 	} q[] = {
 		{&r->ns, "SELECT 1 FROM advisory WHERE namespace = ?1 LIMIT 1"},
 		{&r->adv, "SELECT a.id, a.vuln_id, a.record_id, s.name, a.status, a.fixed_version, a.ranges, "
-			  "a.severity, a.cvss_v3_vector, a.cvss_v3_score, a.cvss_v2_vector, a.cvss_v2_score "
+			  "a.severity, a.cvss_v3_vector, a.cvss_v3_score, a.cvss_v2_vector, a.cvss_v2_score, a.events "
 			  "FROM advisory a JOIN source s ON s.id = a.source_id "
 			  "WHERE a.namespace = ?1 AND a.pkg_name = ?2 ORDER BY a.vuln_id, s.name, a.id"},
-		{&r->ev, "SELECT range_no, event, version FROM osv_range WHERE advisory_id = ?1 "
-			 "ORDER BY range_no, rowid"},
 		{&r->vuln, "SELECT s.name, s.kind, v.title, v.description, v.severity, v.cvss_v3_vector, "
 			   "v.cvss_v3_score, v.cvss_v2_vector, v.cvss_v2_score, v.cwe_ids, v.refs, v.published, "
 			   "v.modified FROM vulnerability v JOIN source s ON s.id = v.source_id "
@@ -85,7 +83,6 @@ void vdb_reader_close(struct vdb_reader *r)
 		return;
 	sqlite3_finalize(r->ns);
 	sqlite3_finalize(r->adv);
-	sqlite3_finalize(r->ev);
 	sqlite3_finalize(r->vuln);
 	sqlite3_close(r->db);
 	free(r);
@@ -110,23 +107,23 @@ int vdb_has_namespace(struct vdb_reader *r, const char *ns, struct err *e)
 	return rc == SQLITE_ROW;
 }
 
-static int load_events(struct vdb_reader *r, int64_t id, struct vdb_advisory *a, struct err *e)
+/* The events column (vdb.h): "RANGE\tEVENT\tVERSION\n" per event. A line
+ * that does not parse ends the list: the importer never writes one. */
+static void decode_events(const char *text, struct vdb_advisory *a)
 {
-	sqlite3_bind_int64(r->ev, 1, id);
 	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(r->ev)) == SQLITE_ROW) {
+	for (const char *p = text; p && *p;) {
+		const char *t1 = strchr(p, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		const char *nl = t2 ? strchr(t2 + 1, '\n') : NULL;
+		if (!nl)
+			break;
 		xgrow((void **)&a->events, &cap, a->nevents + 1, sizeof *a->events);
 		struct vdb_event *ev = &a->events[a->nevents++];
-		ev->range_no = sqlite3_column_int(r->ev, 0);
-		ev->event = col_dup(r->ev, 1);
-		ev->version = col_dup(r->ev, 2);
+		ev->range_no = atoi(p);
+		ev->event = xstrndup(t1 + 1, (size_t)(t2 - t1 - 1));
+		ev->version = xstrndup(t2 + 1, (size_t)(nl - t2 - 1));
+		p = nl + 1;
 	}
-	if (rc != SQLITE_DONE)
-		return fail(r, r->ev, e);
-	sqlite3_reset(r->ev);
-	sqlite3_clear_bindings(r->ev);
-	return 0;
 }
 
 int vdb_advisories_for(struct vdb_reader *r, const char *ns, const char *pkg, struct vdb_advisories *out,
@@ -138,14 +135,11 @@ int vdb_advisories_for(struct vdb_reader *r, const char *ns, const char *pkg, st
 	sqlite3_bind_text(s, 2, pkg, -1, SQLITE_STATIC);
 	size_t cap = 0;
 	int rc;
-	int64_t *ids = NULL;
-	size_t idcap = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		xgrow((void **)&out->v, &cap, out->len + 1, sizeof *out->v);
-		xgrow((void **)&ids, &idcap, out->len + 1, sizeof *ids);
 		struct vdb_advisory *a = &out->v[out->len];
 		memset(a, 0, sizeof *a);
-		ids[out->len++] = sqlite3_column_int64(s, 0);
+		out->len++;
 		a->vuln_id = col_dup(s, 1);
 		a->record_id = col_dup(s, 2);
 		a->source = col_dup(s, 3);
@@ -157,23 +151,15 @@ int vdb_advisories_for(struct vdb_reader *r, const char *ns, const char *pkg, st
 		a->cvss_v3_score = sqlite3_column_double(s, 9);
 		a->cvss_v2_vector = col_dup(s, 10);
 		a->cvss_v2_score = sqlite3_column_double(s, 11);
+		if (a->ranges)
+			decode_events((const char *)sqlite3_column_text(s, 12), a);
 	}
 	if (rc != SQLITE_DONE) {
-		free(ids);
 		vdb_advisories_free(out);
 		return fail(r, s, e);
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	/* Events are read after the advisory statement is reset: one statement
-	 * at a time keeps the reader simple. */
-	for (size_t i = 0; i < out->len; i++)
-		if (out->v[i].ranges && load_events(r, ids[i], &out->v[i], e) != 0) {
-			free(ids);
-			vdb_advisories_free(out);
-			return -1;
-		}
-	free(ids);
 	return 0;
 }
 

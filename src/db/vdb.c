@@ -32,18 +32,13 @@ static const char schema_sql[] =
 	"    'under_investigation', 'will_not_fix', 'fix_deferred', 'end_of_life')),\n"
 	"  fixed_version TEXT,\n"
 	"  ranges INTEGER NOT NULL DEFAULT 0,\n"
+	"  events TEXT,\n"
 	"  severity TEXT,\n"
 	"  cvss_v3_vector TEXT, cvss_v3_score REAL,\n"
 	"  cvss_v2_vector TEXT, cvss_v2_score REAL);\n"
 	"CREATE INDEX advisory_lookup ON advisory (namespace, pkg_name);\n"
 	"CREATE INDEX advisory_source ON advisory (source_id);\n"
 	"CREATE INDEX advisory_record ON advisory (record_id);\n"
-	"CREATE TABLE osv_range (\n"
-	"  advisory_id INTEGER NOT NULL REFERENCES advisory(id),\n"
-	"  range_no INTEGER NOT NULL,\n"
-	"  event TEXT NOT NULL CHECK (event IN ('introduced', 'fixed', 'last_affected', 'limit', 'version')),\n"
-	"  version TEXT NOT NULL);\n"
-	"CREATE INDEX osv_range_advisory ON osv_range (advisory_id);\n"
 	"CREATE TABLE vulnerability (\n"
 	"  vuln_id TEXT NOT NULL,\n"
 	"  source_id INTEGER NOT NULL REFERENCES source(id),\n"
@@ -74,18 +69,13 @@ const char *vdb_debian_release(const char *codename)
 static const char *const stmt_sql[ST__N] = {
 	[ST_SOURCE_INSERT] = "INSERT OR IGNORE INTO source (name, kind, imported_at) VALUES (?1, ?2, ?3)",
 	[ST_SOURCE_ID] = "SELECT id, kind FROM source WHERE name = ?1",
-	[ST_SOURCE_WIPE_RANGES] = "DELETE FROM osv_range WHERE advisory_id IN "
-				  "(SELECT id FROM advisory WHERE source_id = ?1)",
 	[ST_SOURCE_WIPE_ADV] = "DELETE FROM advisory WHERE source_id = ?1",
 	[ST_SOURCE_WIPE_VULN] = "DELETE FROM vulnerability WHERE source_id = ?1",
-	[ST_RECORD_DEL_RANGES] = "DELETE FROM osv_range WHERE advisory_id IN (SELECT a.id FROM advisory a "
-				 "JOIN source s ON s.id = a.source_id WHERE a.record_id = ?1 AND s.kind = 'osv')",
 	[ST_RECORD_DEL_ADV] = "DELETE FROM advisory WHERE record_id = ?1 AND source_id IN "
 			      "(SELECT id FROM source WHERE kind = 'osv')",
 	[ST_ADV_INSERT] = "INSERT INTO advisory (source_id, namespace, pkg_name, vuln_id, record_id, status, "
 			  "fixed_version, ranges, severity, cvss_v3_vector, cvss_v3_score, cvss_v2_vector, "
-			  "cvss_v2_score) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-	[ST_RANGE_INSERT] = "INSERT INTO osv_range (advisory_id, range_no, event, version) VALUES (?1, ?2, ?3, ?4)",
+			  "cvss_v2_score, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[ST_VULN_REPLACE] = "INSERT OR REPLACE INTO vulnerability (vuln_id, source_id, title, description, "
 			    "severity, cvss_v3_vector, cvss_v3_score, cvss_v2_vector, cvss_v2_score, cwe_ids, refs, "
 			    "published, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -375,7 +365,7 @@ int vdb_imp_source(struct feed_ctx *c, const char *name, const char *kind, bool 
 	free(s->origin);
 	s->origin = xstrdup(c->name);
 	if (wipe && s->wiped_gen != c->gen) {
-		static const enum vdb_stmt wipes[] = {ST_SOURCE_WIPE_RANGES, ST_SOURCE_WIPE_ADV, ST_SOURCE_WIPE_VULN};
+		static const enum vdb_stmt wipes[] = {ST_SOURCE_WIPE_ADV, ST_SOURCE_WIPE_VULN};
 		for (size_t i = 0; i < ARRAY_LEN(wipes); i++) {
 			sqlite3_bind_int64(db->st[wipes[i]], 1, s->id);
 			if (step_done(db->db, db->st[wipes[i]], "replacing a source", e) != 0)
@@ -421,6 +411,7 @@ int vdb_imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, s
 	bind_score(s, 11, r->cvss_v3_vector, r->cvss_v3_score);
 	bind_text_or_null(s, 12, r->cvss_v2_vector);
 	bind_score(s, 13, r->cvss_v2_vector, r->cvss_v2_score);
+	bind_text_or_null(s, 14, r->events);
 	if (step_done(db->db, s, "adding an advisory", e) != 0)
 		return -1;
 	if (adv_id)
@@ -428,26 +419,14 @@ int vdb_imp_advisory(struct vdb *db, const struct adv_row *r, int64_t *adv_id, s
 	return 0;
 }
 
-int vdb_imp_event(struct vdb *db, int64_t adv_id, int range_no, const char *event, const char *version, struct err *e)
-{
-	sqlite3_stmt *s = db->st[ST_RANGE_INSERT];
-	sqlite3_bind_int64(s, 1, adv_id);
-	sqlite3_bind_int(s, 2, range_no);
-	sqlite3_bind_text(s, 3, event, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, version, -1, SQLITE_STATIC);
-	return step_done(db->db, s, "adding a range event", e);
-}
-
 int vdb_imp_delete_record(struct vdb *db, const char *record_id, struct err *e)
 {
-	static const enum vdb_stmt dels[] = {ST_RECORD_DEL_RANGES, ST_RECORD_DEL_ADV};
-	for (size_t i = 0; i < ARRAY_LEN(dels); i++) {
-		sqlite3_bind_text(db->st[dels[i]], 1, record_id, -1, SQLITE_STATIC);
-		if (step_done(db->db, db->st[dels[i]], "replacing a record", e) != 0)
-			return -1;
-		if (sqlite3_changes(db->db) > 0)
-			db->osv_deleted = true;
-	}
+	sqlite3_stmt *s = db->st[ST_RECORD_DEL_ADV];
+	sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC);
+	if (step_done(db->db, s, "replacing a record", e) != 0)
+		return -1;
+	if (sqlite3_changes(db->db) > 0)
+		db->osv_deleted = true;
 	return 0;
 }
 

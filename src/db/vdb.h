@@ -2,10 +2,10 @@
  * distribution and vulnerability feeds by `vigil db import`, and read (only
  * read: SQLITE_OPEN_READONLY) by scans.
  *
- * Schema, version 1 (PRAGMA user_version = 1, and meta.schema_version):
+ * Schema, version 2 (PRAGMA user_version = 2, and meta.schema_version):
  *
  *   meta(key PRIMARY KEY, value)
- *       schema_version   "1"
+ *       schema_version   "2"
  *       built_at         RFC 3339 UTC time of the last successful import
  *       vigil_version    the vigil that wrote it
  *   source(id, name UNIQUE, kind, origin, imported_at, records)
@@ -18,22 +18,26 @@
  *       Debian codenames → release numbers (buster 10, bookworm 12…), used
  *       to name Debian tracker releases; seeded when the file is created.
  *   advisory(id, source_id, namespace, pkg_name, vuln_id, record_id, status,
- *            fixed_version, ranges, severity, cvss_v3_vector, cvss_v3_score,
- *            cvss_v2_vector, cvss_v2_score)
+ *            fixed_version, ranges, events, severity, cvss_v3_vector,
+ *            cvss_v3_score, cvss_v2_vector, cvss_v2_score)
  *       "source package pkg_name of distribution release namespace
  *       ("alpine:3.10", "debian:12", "ubuntu:22.04") has status for vuln_id".
  *       status: fixed (fixed_version set: affected below it), affected,
  *       will_not_fix, fix_deferred, end_of_life (affected, no fix),
  *       not_affected (suppresses the id for that package),
  *       under_investigation (stored, not reported). ranges = 1: the
- *       osv_range rows decide instead of fixed_version. vuln_id is the id
+ *       range events decide instead of fixed_version. vuln_id is the id
  *       reported (a CVE alias when the feed record is a DSA/USN…), record_id
  *       the feed's own id. severity: the feed's own rating (LOW…CRITICAL),
  *       NULL when it gives none. Index (namespace, pkg_name).
- *   osv_range(advisory_id, range_no, event, version)
- *       OSV ECOSYSTEM range events (introduced, fixed, last_affected, limit)
- *       grouped by range_no, and explicit affected versions (event
- *       "version", range_no -1).
+ *       events (with ranges = 1): OSV ECOSYSTEM range events as text, one
+ *       "RANGE_NO<TAB>EVENT<TAB>VERSION<LF>" line each: explicit affected
+ *       versions first (event "version", RANGE_NO -1), then each range's
+ *       events (introduced, fixed, last_affected, limit) in feed order,
+ *       RANGE_NO counting ranges from 0. Versions with control characters
+ *       are rejected at import, so the separators are unambiguous. (Version
+ *       1 kept events in a table of their own: a row per event was a third
+ *       of an OSV import's time.)
  *   vulnerability(vuln_id, source_id, title, description, severity,
  *                 cvss_v3_vector, cvss_v3_score, cvss_v2_vector,
  *                 cvss_v2_score, cwe_ids, refs, published, modified)
@@ -56,7 +60,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VDB_SCHEMA_VERSION 1
+#define VDB_SCHEMA_VERSION 2
 
 /* $XDG_CACHE_HOME/vigil/db/vigil.db, else $HOME/.cache/vigil/db/vigil.db;
  * NULL when neither variable is set. */
