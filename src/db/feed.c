@@ -188,6 +188,30 @@ static json_t *read_whole_doc(struct jframe *j, char *key, struct err *e)
 	return collect_object(j, key, v, e);
 }
 
+int vdb_read_osv_record(vdb_jf_read_fn rd, void *ctx, json_t **doc, bool *late, struct err *e)
+{
+	struct jframe j;
+	vdb_jf_init(&j, rd, ctx);
+	char *key = NULL;
+	int rc = 0;
+	*doc = NULL;
+	*late = false;
+	if (vdb_jf_peek(&j, e) != '{' || vdb_jf_object_begin(&j, e) != 0 || vdb_jf_object_next(&j, &key, e) != 1 ||
+	    classify(key) != FK_OSV) {
+		free(key);
+		goto out;
+	}
+	rc = 1;
+	*doc = read_whole_doc(&j, key, e);
+	/* vdb_import_stream checks the end after storing: the caller keeps
+	 * that order */
+	if (*doc && vdb_jf_finish(&j, e) != 0)
+		*late = true;
+out:
+	vdb_jf_free(&j);
+	return rc;
+}
+
 /* NVD feeds are the largest (hundreds of MB): their records are framed
  * here, parsed on several threads and stored in order (parse_pipe.h). */
 static void nvd_parse(struct pipe_item *it)
@@ -300,7 +324,7 @@ static int import_debian(struct feed_ctx *c, struct jframe *j, char *key, json_t
 	}
 }
 
-static int import_stream(struct feed_ctx *c, vdb_jf_read_fn rd, void *ctx, struct err *e)
+int vdb_import_stream(struct feed_ctx *c, vdb_jf_read_fn rd, void *ctx, struct err *e)
 {
 	struct jframe j;
 	vdb_jf_init(&j, rd, ctx);
@@ -366,7 +390,7 @@ out:
 
 /* ---- sources of bytes ---- */
 
-static ssize_t read_archive(void *ctx, void *buf, size_t n, struct err *e)
+ssize_t vdb_read_archive(void *ctx, void *buf, size_t n, struct err *e)
 {
 	struct archive *a = ctx;
 	la_ssize_t r = archive_read_data(a, buf, n);
@@ -381,142 +405,6 @@ static bool has_suffix(const char *s, const char *suf)
 {
 	size_t n = strlen(s), m = strlen(suf);
 	return n >= m && !strcmp(s + n - m, suf);
-}
-
-/* ---- zips of many small feeds (OSV's all.zip) ----
- *
- * Each entry is read whole into memory (up to ZIP_ENTRY_BUFFER bytes) and
- * parsed on the pipeline's threads when it is an OSV record; the records are
- * stored in archive order. Other documents, and entries too large to buffer,
- * go through import_stream on this thread exactly as a single file would, so
- * every entry is validated and reported the same way whichever path it takes. */
-enum { ZIP_ENTRY_BUFFER = 4u << 20 };
-enum { ZIP_STREAM, ZIP_OSV }; /* pipe_item.kind */
-
-struct mem_reader {
-	const unsigned char *p;
-	size_t len, pos;
-	struct archive *rest; /* read on from here once p is used up, or NULL */
-};
-
-static ssize_t read_archive(void *ctx, void *buf, size_t n, struct err *e);
-
-static ssize_t read_mem(void *ctx, void *buf, size_t n, struct err *e)
-{
-	struct mem_reader *m = ctx;
-	if (m->pos == m->len)
-		return m->rest ? read_archive(m->rest, buf, n, e) : 0;
-	if (n > m->len - m->pos)
-		n = m->len - m->pos;
-	memcpy(buf, m->p + m->pos, n);
-	m->pos += n;
-	return (ssize_t)n;
-}
-
-/* Runs on a pipeline thread: parses an entry that is an OSV record, and
- * leaves everything else (other formats, anything malformed before the
- * first member) to import_stream. */
-static void zip_parse(struct pipe_item *it)
-{
-	struct mem_reader m = {.p = it->raw.data, .len = it->raw.len};
-	struct jframe j;
-	vdb_jf_init(&j, read_mem, &m);
-	it->kind = ZIP_STREAM;
-	char *key = NULL;
-	if (vdb_jf_peek(&j, &it->err) != '{' || vdb_jf_object_begin(&j, &it->err) != 0 ||
-	    vdb_jf_object_next(&j, &key, &it->err) != 1 || classify(key) != FK_OSV) {
-		free(key);
-		goto out;
-	}
-	it->kind = ZIP_OSV;
-	it->doc = read_whole_doc(&j, key, &it->err);
-	/* import_stream checks the end after storing: keep that order */
-	if (it->doc && vdb_jf_finish(&j, &it->err) != 0)
-		it->late_err = true;
-out:
-	vdb_jf_free(&j);
-}
-
-struct zip_import {
-	struct vdb *db;
-	struct archive *a;
-	const char *name;
-	struct parse_pipe *pipe;
-	size_t nfeeds;
-};
-
-static int zip_store_one(struct zip_import *z, struct pipe_item *it, struct archive *rest, struct err *e)
-{
-	struct feed_ctx c = {.db = z->db, .name = it->name, .gen = z->db->gen, .osv_archive = true};
-	int rc;
-	if (it->kind == ZIP_OSV) {
-		if (!it->doc) {
-			*e = it->err;
-			rc = -1;
-		} else {
-			rc = vdb_feed_osv(&c, it->doc, e);
-			if (rc == 0 && it->late_err) {
-				*e = it->err;
-				rc = -1;
-			}
-		}
-	} else {
-		struct mem_reader m = {.p = it->raw.data, .len = it->raw.len, .rest = rest};
-		rc = import_stream(&c, read_mem, &m, e);
-	}
-	if (rc != 0) {
-		err_prefix(e, "%s", it->name);
-		return -1;
-	}
-	z->nfeeds++;
-	return 0;
-}
-
-static int zip_store(struct zip_import *z, struct pipe_batch *b, struct err *e)
-{
-	int rc = 0;
-	for (size_t i = 0; i < b->n && rc == 0; i++)
-		rc = zip_store_one(z, &b->item[i], NULL, e);
-	pipe_batch_done(b);
-	return rc;
-}
-
-/* Reads the current entry into the pipeline, or, when it is too large to
- * buffer, imports it right away once everything before it is stored. */
-static int zip_entry(struct zip_import *z, const char *path, struct err *e)
-{
-	struct pipe_item *it = pipe_slot(z->pipe);
-	it->name = xasprintf("%s:%s", z->name, path);
-	it->raw.len = 0;
-	unsigned char chunk[64 * 1024];
-	bool whole = false;
-	while (it->raw.len <= ZIP_ENTRY_BUFFER) {
-		la_ssize_t r = archive_read_data(z->a, chunk, sizeof chunk);
-		if (r < 0) {
-			/* let import_stream report the read error in its words */
-			break;
-		}
-		if (r == 0) {
-			whole = true;
-			break;
-		}
-		buf_append(&it->raw, chunk, (size_t)r);
-	}
-	if (whole) {
-		struct pipe_batch *done = pipe_commit(z->pipe);
-		return done ? zip_store(z, done, e) : 0;
-	}
-	/* Large (or unreadable): store what is pending, then stream the entry
-	 * from the bytes read so far on. The slot is not committed: it is
-	 * reused by the next entry. */
-	struct pipe_batch *b;
-	while ((b = pipe_drain(z->pipe)))
-		if (zip_store(z, b, e) != 0)
-			return -1;
-	int rc = zip_store_one(z, it, z->a, e);
-	free(it->name);
-	it->name = NULL;
-	return rc;
 }
 
 /* Reads an opened archive: a single raw stream (plain or compressed JSON)
@@ -536,44 +424,13 @@ static int import_archive(struct vdb *db, struct archive *a, const char *name, s
 	db->gen++;
 	if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
 		struct feed_ctx c = {.db = db, .name = name, .gen = db->gen};
-		if (import_stream(&c, read_archive, a, e) != 0) {
+		if (vdb_import_stream(&c, vdb_read_archive, a, e) != 0) {
 			err_prefix(e, "%s", name);
 			return -1;
 		}
 		return 0;
 	}
-	struct zip_import z = {.db = db, .a = a, .name = name, .pipe = pipe_new(zip_parse, 0)};
-	int rc = -1;
-	for (; r != ARCHIVE_EOF; r = archive_read_next_header(a, &ent)) {
-		if (r < ARCHIVE_WARN) {
-			/* entries before the damage come first */
-			struct err ae;
-			err_set(&ae, "%s: %s", name, archive_error_string(a) ? archive_error_string(a) : "cannot read");
-			struct pipe_batch *b;
-			while ((b = pipe_drain(z.pipe)))
-				if (zip_store(&z, b, e) != 0)
-					goto out;
-			*e = ae;
-			goto out;
-		}
-		const char *path = archive_entry_pathname(ent);
-		if (archive_entry_filetype(ent) != AE_IFREG || !path || !has_suffix(path, ".json"))
-			continue;
-		if (zip_entry(&z, path, e) != 0)
-			goto out;
-	}
-	struct pipe_batch *b;
-	while ((b = pipe_drain(z.pipe)))
-		if (zip_store(&z, b, e) != 0)
-			goto out;
-	if (z.nfeeds == 0) {
-		err_set(e, "%s: no *.json feed files in the archive", name);
-		goto out;
-	}
-	rc = 0;
-out:
-	pipe_free(z.pipe);
-	return rc;
+	return vdb_import_zip(db, a, name, ent, e);
 }
 
 static struct archive *new_reader(void)

@@ -224,7 +224,18 @@ static int check_events(json_t *events, const char *where, struct err *e)
 
 /* Range events in the advisory's events column (format in vdb.h):
  * explicit versions first (range -1), then each ECOSYSTEM range in order —
- * the order the matcher reads them in. */
+ * the order the matcher reads them in. (Plain appends: this runs for every
+ * affected entry of an import.) */
+static void add_event(struct buf *out, const char *range_no, const char *event, const char *version)
+{
+	buf_append(out, range_no, strlen(range_no));
+	buf_append(out, "\t", 1);
+	buf_append(out, event, strlen(event));
+	buf_append(out, "\t", 1);
+	buf_append(out, version, strlen(version));
+	buf_append(out, "\n", 1);
+}
+
 static void encode_events(json_t *ranges, json_t *versions, struct buf *out)
 {
 	size_t i, k, no = 0;
@@ -232,17 +243,19 @@ static void encode_events(json_t *ranges, json_t *versions, struct buf *out)
 	out->len = 0;
 	if (versions)
 		json_array_foreach (versions, k, ev)
-			buf_appendf(out, "-1\tversion\t%s\n", json_string_value(ev));
+			add_event(out, "-1", "version", json_string_value(ev));
 	if (ranges)
 		json_array_foreach (ranges, i, r) {
 			const char *type = json_string_value(json_object_get(r, "type"));
 			if (!type || strcmp(type, "ECOSYSTEM") != 0)
 				continue;
+			char num[24];
+			snprintf(num, sizeof num, "%zu", no);
 			json_array_foreach (json_object_get(r, "events"), k, ev)
 				for (size_t m = 0; m < ARRAY_LEN(event_kinds); m++) {
 					const char *v = json_string_value(json_object_get(ev, event_kinds[m]));
 					if (v)
-						buf_appendf(out, "%zu\t%s\t%s\n", no, event_kinds[m], v);
+						add_event(out, num, event_kinds[m], v);
 				}
 			no++;
 		}

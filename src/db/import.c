@@ -17,29 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int mkdir_p(const char *dir, struct err *e)
-{
-	char *p = xstrdup(dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-			err_set(e, "%s: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = 0;
-	if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-		err_set(e, "%s: %s", p, strerror(errno));
-		rc = -1;
-	}
-	free(p);
-	return rc;
-}
-
 static char *dir_of(const char *path)
 {
 	char *copy = xstrdup(path);
@@ -156,8 +133,12 @@ int vdb_import_files(const char *db_path, const char *const *feeds, size_t nfeed
 	}
 	fchmod(fd, mode);
 	close(fd);
+	/* Before SQLite's first use: no global memory statistics (a mutex taken
+	 * on every allocation). Later calls fail harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3 *h = NULL;
-	if (sqlite3_open_v2(tmp, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	/* The import's connection is used by this thread only. */
+	if (sqlite3_open_v2(tmp, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(e, "%s: %s", tmp, h ? sqlite3_errmsg(h) : "out of memory");
 		sqlite3_close(h);
 		goto out;

@@ -3,6 +3,7 @@
 #ifndef VIGIL_DB_INTERNAL_H
 #define VIGIL_DB_INTERNAL_H
 
+#include "db/jframe.h"
 #include "db/vdb.h"
 #include "util/strmap.h"
 
@@ -86,6 +87,21 @@ struct vuln_row {
 };
 /* replace: overwrite an existing (vuln_id, source) row; else keep the first. */
 int vdb_imp_vuln(struct vdb *db, const struct vuln_row *r, bool replace, struct err *e);
+
+/* Reading feeds (feed.c, feed_zip.c). */
+struct archive;
+struct archive_entry;
+/* Imports one JSON document of any supported format from rd. */
+int vdb_import_stream(struct feed_ctx *c, vdb_jf_read_fn rd, void *ctx, struct err *e);
+/* When the document is an OSV record: 1, with *doc parsed (NULL with e set
+ * when it is malformed; with *late and e set when only what follows it is).
+ * 0 for any other document, which vdb_import_stream then reads in full. */
+int vdb_read_osv_record(vdb_jf_read_fn rd, void *ctx, json_t **doc, bool *late, struct err *e);
+/* A vdb_jf_read_fn over libarchive entry data (ctx: struct archive *). */
+ssize_t vdb_read_archive(void *ctx, void *buf, size_t n, struct err *e);
+/* Imports the *.json entries of a zip whose first header is `first`. */
+int vdb_import_zip(struct vdb *db, struct archive *a, const char *name, struct archive_entry *first,
+		   struct err *e);
 
 /* Parsers (feed_*.c). Each validates its input and fails with a message
  * that names the place in the document ("packages[3].pkg.secfixes: …"). */

@@ -463,12 +463,5 @@ int vdb_imp_vuln(struct vdb *db, const struct vuln_row *r, bool replace, struct 
 
 char *vdb_default_path(void)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	/* The XDG spec says a relative value is invalid and must be ignored. */
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/vigil/db/vigil.db", xdg);
-	const char *home = getenv("HOME");
-	if (home && home[0])
-		return xasprintf("%s/.cache/vigil/db/vigil.db", home);
-	return NULL;
+	return cache_path("db/vigil.db");
 }

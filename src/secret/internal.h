@@ -126,6 +126,14 @@ struct secret_rules {
 	pcre2_match_context *mctx; /* read-only: match/depth limits */
 };
 
+/* The compiled database cached between runs (hs_cache.c): a key over
+ * everything the compilation depends on (hex, malloc'd; NULL if the platform
+ * cannot be read), load (NULL when absent or unusable) and store (silent). */
+char *secret_hs_cache_key(const char *const *pats, const unsigned *flags, const unsigned *ids, size_t n,
+			  unsigned mode);
+hs_database_t *secret_hs_cache_load(const char *key);
+void secret_hs_cache_store(const char *key, const hs_database_t *db);
+
 /* Compile-time helpers shared by rules.c and scan.c. */
 double secret_entropy(const unsigned char *p, size_t n);
 /* True when a value is an obvious placeholder ("changeme", "${VAR}", "xxxx"...). */

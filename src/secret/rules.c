@@ -217,12 +217,18 @@ static int compile_hs(struct secret_rules *rs, struct err *e)
 		owner[n++] = rs->rules[i].id;
 	}
 	int rc = 0;
+	char *key = n ? secret_hs_cache_key(pats, flags, ids, n, HS_MODE_STREAM) : NULL;
+	if (key && (rs->db = secret_hs_cache_load(key)) != NULL)
+		n = 0; /* compiled by an earlier run */
 	if (n) {
 		for (;;) {
 			hs_compile_error_t *ce = NULL;
 			if (hs_compile_multi(pats, flags, ids, (unsigned)n, HS_MODE_STREAM, NULL, &rs->db,
-					     &ce) == HS_SUCCESS)
+					     &ce) == HS_SUCCESS) {
+				if (key)
+					secret_hs_cache_store(key, rs->db);
 				break;
+			}
 			int x = ce->expression;
 			if (x >= 0 && (size_t)x < n && !(flags[x] & HS_FLAG_PREFILTER)) {
 				flags[x] |= HS_FLAG_PREFILTER;
@@ -240,6 +246,7 @@ static int compile_hs(struct secret_rules *rs, struct err *e)
 			break;
 		}
 	}
+	free(key);
 	free(pats);
 	free(flags);
 	free(ids);

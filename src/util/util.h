@@ -76,4 +76,10 @@ int read_file_capped(const char *path, size_t cap, struct buf *out, struct err *
 /* Write data to path atomically: temp file in the same directory, fsync, rename. */
 int write_file_atomic(const char *path, const void *data, size_t len, struct err *e);
 
+/* $XDG_CACHE_HOME/vigil/REL, else $HOME/.cache/vigil/REL; NULL when neither
+ * is set (an absolute XDG_CACHE_HOME only, as the XDG spec says). */
+char *cache_path(const char *rel);
+/* mkdir -p (mode 0755 before umask). */
+int mkdir_p(const char *dir, struct err *e);
+
 #endif

@@ -387,6 +387,178 @@ static void test_nvd(void **state)
 	free(feed);
 }
 
+/* ---- OSV zips: entries read and parsed on another thread, stored in order ---- */
+
+struct zip_member {
+	char *name, *data;
+	size_t len;
+};
+
+static void write_zip(const char *path, const struct zip_member *m, size_t n)
+{
+	struct archive *w = archive_write_new();
+	archive_write_set_format_zip(w);
+	assert_int_equal(archive_write_open_filename(w, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *ent = archive_entry_new();
+		archive_entry_set_pathname(ent, m[i].name);
+		archive_entry_set_filetype(ent, AE_IFREG);
+		archive_entry_set_perm(ent, 0644);
+		archive_entry_set_size(ent, (la_int64_t)m[i].len);
+		assert_int_equal(archive_write_header(w, ent), ARCHIVE_OK);
+		assert_int_equal(archive_write_data(w, m[i].data, m[i].len), (la_ssize_t)m[i].len);
+		archive_entry_free(ent);
+	}
+	archive_write_close(w);
+	archive_write_free(w);
+}
+
+enum { ZIP_RECORDS = 1000, ZIP_ALPINE_AT = 300, ZIP_LARGE_AT = 600 };
+
+/* ZIP_RECORDS OSV records DEBIAN-CVE-2020-<10000+i> (package p<i % 50>, fixed in
+ * 1.<i>-1), an Alpine secdb document at ZIP_ALPINE_AT and a record of more
+ * than 4 MiB at ZIP_LARGE_AT (both read on the importing thread); member
+ * `bad` gets bad_text instead. */
+static struct zip_member *osv_members(size_t *n, size_t bad, const char *bad_text)
+{
+	struct zip_member *m = xcalloc(ZIP_RECORDS + 2, sizeof *m);
+	size_t k = 0;
+	for (size_t i = 0; i < ZIP_RECORDS; i++) {
+		if (i == ZIP_ALPINE_AT) {
+			m[k].name = xstrdup("alpine-v3.18-main.json");
+			m[k++].data = xstrdup(
+				"{\"distroversion\":\"v3.18\",\"reponame\":\"main\",\"packages\":[{\"pkg\":"
+				"{\"name\":\"zlib\",\"secfixes\":{\"1.2.12-r2\":[\"CVE-2022-37434\"]}}}]}");
+		}
+		if (i == ZIP_LARGE_AT) {
+			struct buf b = {0};
+			buf_appendf(&b, "{\"id\":\"DEBIAN-CVE-2021-1\",\"database_specific\":{");
+			char *pad = xmalloc(900001);
+			memset(pad, 'x', 900000);
+			pad[900000] = 0;
+			for (int f = 0; f < 5; f++)
+				buf_appendf(&b, "%s\"pad%d\":\"%s\"", f ? "," : "", f, pad);
+			free(pad);
+			buf_appendf(&b, "},\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"big\"},"
+					"\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},"
+					"{\"fixed\":\"2.0-1\"}]}]}]}");
+			m[k].name = xstrdup("DEBIAN-CVE-2021-1.json");
+			m[k].len = b.len;
+			m[k++].data = buf_steal(&b);
+		}
+		m[k].name = xasprintf("DEBIAN-CVE-2020-%zu.json", 10000 + i);
+		if (i == bad)
+			m[k].data = xstrdup(bad_text);
+		else
+			m[k].data = xasprintf(
+				"{\n  \"id\": \"DEBIAN-CVE-2020-%zu\",\n  \"details\": \"record %zu\",\n"
+				"  \"affected\": [{\"package\": {\"ecosystem\": \"Debian:12\", \"name\": \"p%zu\"},\n"
+				"    \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}, "
+				"{\"fixed\": \"1.%zu-1\"}]}]}]\n}\n",
+				10000 + i, i, i % 50, i);
+		k++;
+	}
+	for (size_t i = 0; i < k; i++)
+		if (!m[i].len)
+			m[i].len = strlen(m[i].data);
+	*n = k;
+	return m;
+}
+
+static void free_members(struct zip_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].data);
+	}
+	free(m);
+}
+
+static void test_osv_zip_pipeline(void **state)
+{
+	struct tmp *t = *state;
+	struct err e = {{0}};
+	char *zip = xasprintf("%s/many.zip", t->dir);
+	size_t n;
+	struct zip_member *m = osv_members(&n, SIZE_MAX, NULL);
+	write_zip(zip, m, n);
+	free_members(m, n);
+	assert_int_equal(import1(t->db, zip, &e), 0);
+	assert_int_equal(source_records(t->db, "osv:Debian"), ZIP_RECORDS + 1);
+	assert_int_equal(source_records(t->db, "alpine-secdb:v3.18/main"), 1);
+
+	struct vdb_reader *r = vdb_open_readonly(t->db, &e);
+	assert_non_null(r);
+	/* p7 has records 7, 57, 107, …, 957: on both sides of every batch */
+	struct vdb_advisories a;
+	assert_int_equal(vdb_advisories_for(r, "debian:12", "p7", &a, &e), 0);
+	assert_int_equal(a.len, ZIP_RECORDS / 50);
+	for (size_t i = 0; i < a.len; i++) {
+		char want[32];
+		size_t rec = (size_t)atoi(a.v[i].vuln_id + strlen("CVE-2020-")) - 10000;
+		assert_int_equal(rec % 50, 7);
+		snprintf(want, sizeof want, "1.%zu-1", rec);
+		assert_int_equal(a.v[i].nevents, 2);
+		assert_string_equal(a.v[i].events[0].event, "introduced");
+		assert_string_equal(a.v[i].events[1].version, want);
+	}
+	vdb_advisories_free(&a);
+	assert_int_equal(vdb_advisories_for(r, "debian:12", "big", &a, &e), 0);
+	assert_int_equal(a.len, 1);
+	assert_string_equal(a.v[0].events[1].version, "2.0-1");
+	vdb_advisories_free(&a);
+	assert_int_equal(vdb_advisories_for(r, "alpine:3.18", "zlib", &a, &e), 0);
+	assert_int_equal(a.len, 1);
+	vdb_advisories_free(&a);
+	struct vdb_vulns v;
+	assert_int_equal(vdb_vulns_for(r, "CVE-2020-10999", &v, &e), 0);
+	assert_int_equal(v.len, 1);
+	assert_string_equal(v.v[0].description, "record 999");
+	vdb_vulns_free(&v);
+	vdb_reader_close(r);
+
+	/* Errors: in a parsed record, after the large entry, at the end of a
+	 * record, and a damaged archive. Each names its member; the DB stays. */
+	char before[72], after[72];
+	file_digest(t->db, before);
+	const struct {
+		size_t bad;
+		const char *text, *member, *want;
+	} cases[] = {
+		{130, "{\"id\":\"X-1\",\"affected\":{}}", "DEBIAN-CVE-2020-10130.json", "affected: expected an array"},
+		{900, "{\"id\":\"X-2\",\"affected\":[tru]}", "DEBIAN-CVE-2020-10900.json", "invalid JSON"},
+		{500, "{\"id\":\"X-3\"} {}", "DEBIAN-CVE-2020-10500.json", "unexpected data after the document"},
+		{250, "[1,2]", "DEBIAN-CVE-2020-10250.json", "unknown feed format"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		m = osv_members(&n, cases[i].bad, cases[i].text);
+		write_zip(zip, m, n);
+		free_members(m, n);
+		memset(&e, 0, sizeof e);
+		assert_int_not_equal(import1(t->db, zip, &e), 0);
+		char *member = xasprintf("%s:%s: ", zip, cases[i].member);
+		if (strncmp(e.msg, member, strlen(member)) != 0 || !strstr(e.msg, cases[i].want))
+			fail_msg("case %zu: \"%s\" does not start with \"%s\" or lacks \"%s\"", i, e.msg, member,
+				 cases[i].want);
+		free(member);
+		file_digest(t->db, after);
+		assert_string_equal(before, after);
+	}
+	/* cut short: whatever comes first, the import fails naming the zip */
+	m = osv_members(&n, SIZE_MAX, NULL);
+	write_zip(zip, m, n);
+	free_members(m, n);
+	struct stat st;
+	assert_int_equal(stat(zip, &st), 0);
+	assert_int_equal(truncate(zip, st.st_size * 3 / 5), 0);
+	memset(&e, 0, sizeof e);
+	assert_int_not_equal(import1(t->db, zip, &e), 0);
+	assert_int_equal(strncmp(e.msg, zip, strlen(zip)), 0);
+	file_digest(t->db, after);
+	assert_string_equal(before, after);
+	free(zip);
+}
+
 /* An NVD feed of n records (CVE-2020-<i>, description "record <i>"); record
  * `bad` (if < n) is replaced by bad_text, and with cut the document ends
  * right after record cut-1. *bad_off gets the stream offset of record bad. */
@@ -727,6 +899,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_osv_dir_and_zip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nvd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nvd_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_osv_zip_pipeline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_feeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_db, setup, teardown),
 		cmocka_unit_test(test_cvss),

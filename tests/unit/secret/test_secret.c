@@ -7,6 +7,9 @@
 #include "testutil.h"
 
 #include <pthread.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,6 +613,132 @@ static void test_config(void **state)
 	assert_non_null(strstr(e.msg, "/nonexistent/vigil.yaml"));
 }
 
+/* Findings of rules r on a text with two secrets, as "rule@line;...". */
+static char *scan_summary(struct secret_rules *r)
+{
+	const char *t = "token ghp_Q7mXz2LkVbW5nHr8TfYc3JdPa9SgE4uKw6Bi\n"
+			"nothing to see here\n"
+			"again ghp_A7mXz2LkVbW5nHr8TfYc3JdPa9SgE4uKw6Bi\n";
+	struct secret_scan *sc = secret_scan_new(r);
+	struct secret_findings f = {0};
+	scan_buf(sc, "app/config.txt", (const unsigned char *)t, strlen(t), 0, 0, &f);
+	struct buf b = {0};
+	for (size_t i = 0; i < f.len; i++)
+		buf_appendf(&b, "%s@%d;", f.v[i].rule_id, (int)f.v[i].start_line);
+	buf_append(&b, "", 1);
+	secret_findings_free(&f);
+	secret_scan_free(sc);
+	return buf_steal(&b);
+}
+
+static size_t cache_files(const char *dir, char *first, size_t cap)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	if (!d)
+		return 0;
+	for (struct dirent *de; (de = readdir(d));)
+		if (strstr(de->d_name, ".hsdb") && !strstr(de->d_name, ".tmp")) {
+			if (n++ == 0)
+				snprintf(first, cap, "%s/%s", dir, de->d_name);
+		}
+	closedir(d);
+	return n;
+}
+
+/* The compiled Hyperscan database is reused from $XDG_CACHE_HOME/vigil/hs
+ * (an unchanged file proves it was read, not recompiled), a damaged file
+ * is replaced, another rule set gets its own file, and no cache directory
+ * at all still scans the same. */
+static void test_hs_cache(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/vigil-hs-cache-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	char *old_xdg = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+	char *old_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	setenv("XDG_CACHE_HOME", tmp, 1);
+	char *dir = xasprintf("%s/vigil/hs", tmp);
+	struct err e;
+
+	struct secret_rules *r = load_yaml("", &e);
+	assert_non_null(r);
+	char *want = scan_summary(r);
+	assert_non_null(strstr(want, "github-pat@1;"));
+	assert_non_null(strstr(want, "github-pat@3;"));
+	secret_rules_free(r);
+	char file[512];
+	assert_int_equal(cache_files(dir, file, sizeof file), 1);
+	struct stat st1, st2;
+	assert_int_equal(stat(file, &st1), 0);
+	size_t len;
+	unsigned char *orig = slurp(file, &len);
+
+	r = load_yaml("", &e); /* from the cache */
+	char *got = scan_summary(r);
+	assert_string_equal(got, want);
+	free(got);
+	secret_rules_free(r);
+	assert_int_equal(stat(file, &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino);
+
+	/* a flipped byte in the database, then a torn file: recompiled, replaced */
+	for (int round = 0; round < 2; round++) {
+		int fd = open(file, O_RDWR);
+		assert_true(fd >= 0);
+		if (round == 0) {
+			unsigned char c = orig[len / 2] ^ 0x40;
+			assert_int_equal(pwrite(fd, &c, 1, (off_t)(len / 2)), 1);
+		} else {
+			assert_int_equal(ftruncate(fd, 80), 0);
+		}
+		close(fd);
+		r = load_yaml("", &e);
+		assert_non_null(r);
+		got = scan_summary(r);
+		assert_string_equal(got, want);
+		free(got);
+		secret_rules_free(r);
+		size_t len2;
+		unsigned char *now = slurp(file, &len2);
+		assert_int_equal(len2, len);
+		assert_memory_equal(now, orig, len);
+		free(now);
+	}
+
+	/* another rule set: a second file */
+	r = load_yaml("disable-rules: [github-pat]\n", &e);
+	assert_non_null(r);
+	got = scan_summary(r);
+	assert_null(strstr(got, "github-pat"));
+	free(got);
+	secret_rules_free(r);
+	assert_int_equal(cache_files(dir, file, sizeof file), 2);
+
+	/* nowhere to cache */
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("HOME");
+	r = load_yaml("", &e);
+	assert_non_null(r);
+	got = scan_summary(r);
+	assert_string_equal(got, want);
+	free(got);
+	secret_rules_free(r);
+
+	if (old_xdg)
+		setenv("XDG_CACHE_HOME", old_xdg, 1);
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	free(old_xdg);
+	free(old_home);
+	free(orig);
+	free(want);
+	char *rm = xasprintf("rm -rf %s", tmp);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+	free(dir);
+}
+
 /* Malformed configs fail with a message naming the problem, never crash. */
 static void test_config_malformed(void **state)
 {
@@ -749,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_config_malformed),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_hs_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
