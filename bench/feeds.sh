@@ -2,9 +2,10 @@
 # Feed import benchmark: generates an NVD CVE API 2.0-shaped JSON file with
 # NVD_RECORDS CVEs (default 250,000) and an OSV all.zip with OSV_RECORDS
 # Debian records (default 50,000), imports each into a fresh database with
-# `vigil db import`, and prints the throughput (MB/s of input) and the peak
-# RSS (/usr/bin/time -v). The generated records are synthetic but shaped like
-# the real feeds (descriptions in two languages, CVSS v3.1 and v2 metrics,
+# `vigil db import`, and prints the median wall time of REPEAT runs (default
+# 3), the throughput in MB/s of JSON (for the zip: its members' bytes), and
+# the peak RSS (/usr/bin/time -v). The generated records are synthetic but
+# shaped like the real feeds (descriptions in two languages, CVSS v3.1 and v2 metrics,
 # weaknesses, CPE configurations, references; OSV ranges, aliases, severity).
 #
 #   bench/feeds.sh                    # uses build/vigil, writes bench/out/
@@ -87,19 +88,33 @@ with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
 EOF
 fi
 
+# JSON bytes of an input: the file itself, or the members of a zip.
+json_bytes() {
+	case $1 in
+	*.zip) python3 -c 'import sys, zipfile; print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$1" ;;
+	*) stat -c %s "$1" ;;
+	esac
+}
+
+# Imports `input` into a fresh database REPEAT times (default 3); prints the
+# median wall time, the JSON throughput at that time, and the largest peak RSS.
 run() { # name input
 	local name=$1 input=$2 db=$out/bench-$1.db
-	rm -f "$db"
-	local size
+	local size json times="" rss=0
 	size=$(stat -c %s "$input")
-	/usr/bin/time -v "$vigil" db import --db "$db" "$input" >"$out/$name.out" 2>"$out/$name.time" ||
-		{ cat "$out/$name.out" "$out/$name.time" >&2; exit 1; }
-	local secs rss
-	secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$out/$name.time")
-	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/$name.time")
-	awk -v n="$name" -v b="$size" -v s="$secs" -v r="$rss" -v d="$(stat -c %s "$db")" 'BEGIN {
-		printf "%-4s input %8.1f MB  %6.1f s  %7.1f MB/s  peak RSS %6.1f MB  database %6.1f MB\n",
-			n, b / 1e6, s, (s > 0 ? b / 1e6 / s : 0), r / 1024, d / 1e6 }'
+	json=$(json_bytes "$input")
+	for _ in $(seq "${REPEAT:-3}"); do
+		rm -f "$db"
+		/usr/bin/time -v "$vigil" db import --db "$db" "$input" >"$out/$name.out" 2>"$out/$name.time" ||
+			{ cat "$out/$name.out" "$out/$name.time" >&2; exit 1; }
+		times="$times $(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$out/$name.time")"
+		r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/$name.time")
+		[ "$r" -gt "$rss" ] && rss=$r
+	done
+	secs=$(echo $times | tr ' ' '\n' | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+	awk -v n="$name" -v b="$size" -v j="$json" -v s="$secs" -v all="$times" -v r="$rss" -v d="$(stat -c %s "$db")" 'BEGIN {
+		printf "%-4s input %7.1f MB (JSON %7.1f MB)  median %5.2f s  %6.1f MB/s of JSON  peak RSS %6.1f MB  database %6.1f MB  (runs:%s s)\n",
+			n, b / 1e6, j / 1e6, s, (s > 0 ? j / 1e6 / s : 0), r / 1024, d / 1e6, all }'
 	sed 's/^/      /' "$out/$name.out"
 }
 run nvd "$nvd"
