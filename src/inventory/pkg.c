@@ -79,6 +79,10 @@ const char *pkg_type_name(enum pkg_type t)
 		return "dpkg";
 	case PKG_RPM:
 		return "rpm";
+	case PKG_NPM:
+		return "npm";
+	case PKG_PYPI:
+		return "pypi";
 	}
 	return "unknown";
 }

@@ -10,6 +10,12 @@ enum pkg_type {
 	PKG_APK,
 	PKG_DPKG,
 	PKG_RPM,
+	/* Language packages (not of the OS): an installed npm package (its
+	 * package.json under node_modules) and an installed Python
+	 * distribution (*.dist-info/METADATA, *.egg-info/PKG-INFO). Their
+	 * inventory_pkg.db_path is that file. */
+	PKG_NPM,
+	PKG_PYPI,
 };
 
 /* Every string is owned by the package (free with pkg_clear). Unknown → NULL. */
@@ -50,7 +56,12 @@ struct pkg_list {
 struct pkg *pkg_list_add(struct pkg_list *l);
 void pkg_list_free(struct pkg_list *l);
 
-const char *pkg_type_name(enum pkg_type t); /* "apk", "dpkg", "rpm" */
+const char *pkg_type_name(enum pkg_type t); /* "apk", "dpkg", "rpm", "npm", "pypi" */
+/* True for the language package types (PKG_NPM, PKG_PYPI). */
+static inline int pkg_type_is_lang(enum pkg_type t)
+{
+	return t == PKG_NPM || t == PKG_PYPI;
+}
 
 /* The operating system of an image. family: "alpine", "debian", "ubuntu",
  * "centos", "rocky", "alma", "redhat", "fedora", "amazon", "cbl-mariner",

@@ -337,6 +337,9 @@ static char *compared_version(const struct pkg *p)
 		if (!p->version)
 			return NULL;
 		return xasprintf("%d:%s", p->epoch > 0 ? p->epoch : 0, p->version);
+	case PKG_NPM:
+	case PKG_PYPI:
+		return dup_or_null(p->version);
 	}
 	return NULL;
 }
