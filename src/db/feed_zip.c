@@ -93,13 +93,17 @@ static bool is_json_file(struct archive_entry *ent)
 }
 
 /* Reads the current entry into e; false when it is too large to buffer (or
- * its data cannot be read): vdb_import_stream reads on from the archive. */
-static bool read_entry(struct archive *a, struct entry *e)
+ * its data cannot be read): vdb_import_stream reads on from the archive.
+ * The size the zip declares only sizes the first allocation (it may lie). */
+static bool read_entry(struct archive *a, struct archive_entry *ent, struct entry *e)
 {
 	e->raw.len = 0;
+	la_int64_t declared = archive_entry_size_is_set(ent) ? archive_entry_size(ent) : 0;
+	size_t want = declared > 0 && declared <= ZIP_ENTRY_BUFFER ? (size_t)declared + 1 : 4096;
 	for (;;) {
-		if (e->raw.cap - e->raw.len < 64 * 1024)
-			xgrow((void **)&e->raw.data, &e->raw.cap, e->raw.len + 64 * 1024, 1);
+		if (e->raw.cap - e->raw.len < (e->raw.len ? 1 : want))
+			xgrow((void **)&e->raw.data, &e->raw.cap, e->raw.len + want, 1);
+		want = 64 * 1024;
 		la_ssize_t r = archive_read_data(a, e->raw.data + e->raw.len, e->raw.cap - e->raw.len);
 		if (r < 0)
 			return false; /* vdb_import_stream reports it in its words */
@@ -144,7 +148,7 @@ static void fill_batch(struct zip_import *z, struct batch *b, struct archive_ent
 			continue;
 		struct entry *e = &b->e[b->n++];
 		e->name = xasprintf("%s:%s", z->name, archive_entry_pathname(ent));
-		if (!read_entry(z->a, e)) {
+		if (!read_entry(z->a, ent, e)) {
 			e->kind = ENTRY_LARGE;
 			break;
 		}
