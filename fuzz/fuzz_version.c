@@ -41,13 +41,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(version_cmp_dpkg, a, b);
 	check(version_cmp_rpm, a, b);
 	check(version_rpmvercmp, a, b);
+	check(version_cmp_semver, a, b);
+	check(version_cmp_pep440, a, b);
+	(void)version_valid_semver(a);
+	(void)version_valid_pep440(a);
 	(void)version_cmp_apk_fuzzy(a, b);
 	(void)version_cmp_apk_fuzzy(b, a);
 	(void)version_valid_apk(a);
 	(void)version_valid_apk(b);
 	/* The dispatcher must route to the same answers. */
 	if (version_cmp("apk", a, b) != version_cmp_apk(a, b) || version_cmp("dpkg", a, b) != version_cmp_dpkg(a, b) ||
-	    version_cmp("rpm", a, b) != version_cmp_rpm(a, b))
+	    version_cmp("rpm", a, b) != version_cmp_rpm(a, b) ||
+	    version_cmp("semver", a, b) != version_cmp_semver(a, b) ||
+	    version_cmp("pep440", a, b) != version_cmp_pep440(a, b))
 		abort();
 
 	free(a);

@@ -61,5 +61,8 @@ extern const struct analyzer analyzer_dpkg_status;
 extern const struct analyzer analyzer_dpkg_list;
 extern const struct analyzer analyzer_rpm;
 extern const struct analyzer analyzer_passwd;
+/* Language packages: installed npm packages and Python distributions. */
+extern const struct analyzer analyzer_npm;
+extern const struct analyzer analyzer_python;
 
 #endif

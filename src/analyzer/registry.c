@@ -9,6 +9,8 @@ const struct analyzer *const analyzers[] = {
 	&analyzer_dpkg_list,
 	&analyzer_rpm,
 	&analyzer_passwd,
+	&analyzer_npm,
+	&analyzer_python,
 	NULL,
 };
 

@@ -35,6 +35,7 @@ enum {
 	OPT_SECRET_CONFIG,
 	OPT_SHOW_HISTORY,
 	OPT_VERIFY_KEY,
+	OPT_POLICY,
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +61,7 @@ static const struct option long_opts[] = {
 	{"username", required_argument, NULL, OPT_USERNAME},
 	{"password", required_argument, NULL, OPT_PASSWORD},
 	{"verify-key", required_argument, NULL, OPT_VERIFY_KEY},
+	{"policy", required_argument, NULL, OPT_POLICY},
 	{NULL, 0, NULL, 0},
 };
 
@@ -211,6 +213,11 @@ int scan_parse_args(int argc, char **argv, const struct scan_command *c, struct 
 		case OPT_VERIFY_KEY:
 			o->verify_key = optarg;
 			break;
+		case OPT_POLICY:
+			if (!c->takes_policy)
+				goto unknown;
+			o->policy_file = optarg;
+			break;
 		case OPT_THREADS:
 			o->threads = parse_threads(optarg);
 			if (o->threads < 0) {
@@ -252,14 +259,28 @@ int scan_command_main(int argc, char **argv, const struct scan_command *c)
 	int rc = scan_parse_args(argc, argv, c, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	/* A policy that does not load is a usage error, before any scanning. */
+	struct policy policy;
+	if (o.policy_file) {
+		struct err e = {{0}};
+		if (policy_load(o.policy_file, &policy, &e) != 0) {
+			report_error("--policy %s", e.msg);
+			return EXIT_USAGE;
+		}
+		o.policy = &policy;
+	}
 	struct scan_result res;
 	rc = scan_run(&o, &res);
 	if (rc == 0)
 		rc = scan_match(&o, &res);
+	if (rc == 0 && o.policy)
+		scan_policy_evaluate(&o, &res);
 	if (rc == 0)
 		rc = scan_write_report(&o, &res);
 	if (rc == 0)
 		rc = scan_exit_status(&o, &res);
 	scan_result_free(&res);
+	if (o.policy)
+		policy_free(&policy);
 	return rc;
 }

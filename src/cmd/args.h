@@ -12,6 +12,7 @@ struct scan_command {
 	enum target_kind positional_kind;
 	bool list_all_default;
 	unsigned default_scanners; /* SCAN_* */
+	bool takes_policy;         /* accepts --policy FILE */
 };
 
 /* Returns 0 to go on, -1 after printing --help (exit 0), or an exit code. */

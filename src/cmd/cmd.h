@@ -6,7 +6,7 @@
 /* Exit codes (documented in the man page and README). */
 enum {
 	EXIT_OK = 0,
-	EXIT_FINDINGS = 1, /* default for --exit-code when findings remain */
+	EXIT_FINDINGS = 1, /* default for --exit-code when findings remain; a failed --policy */
 	EXIT_USAGE = 2,    /* bad command line */
 	EXIT_INPUT = 3,    /* the image or file could not be read or is invalid */
 	EXIT_INTERNAL = 4, /* anything else (I/O, out of resources) */

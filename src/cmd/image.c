@@ -34,6 +34,10 @@ static const char usage[] =
 	"                        optional exp:YYYY-MM-DD (default .vigilignore,\n"
 	"                        then .trivyignore)\n"
 	"      --exit-code N     exit with N when vulnerabilities remain (default 0)\n"
+	"      --policy FILE     YAML policy gate (vulnerability, secret and\n"
+	"                        misconfiguration limits, image rules, signature);\n"
+	"                        the result is in every report but SBOMs; exit 1 when\n"
+	"                        it fails (see 'Policy gates' in vigil(1))\n"
 	"      --image-src LIST  where to look for a named image, in order: docker,\n"
 	"                        registry (default docker,registry; also VIGIL_IMAGE_SRC;\n"
 	"                        Trivy's 'remote' = registry)\n"
@@ -47,16 +51,18 @@ static const char usage[] =
 	"                        the public key KEY (read from the registry, which the\n"
 	"                        image is then read from by the verified digest; exit 3\n"
 	"                        otherwise; see 'vigil verify')\n"
-	"  -f, --format FORMAT   table (default), json, sarif, cyclonedx, spdx-json\n"
+	"  -f, --format FORMAT   table (default), json, sarif, junit, html, cyclonedx,\n"
+	"                        spdx-json (junit: CI test results; html: one page)\n"
 	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
 	"      --threads N       layers read in parallel (directory layouts; default: cores)\n"
 	"  -q, --quiet           no warnings on stderr\n"
 	"  -h, --help            this help\n"
 	"\n"
-	"Exit codes: 0 ok; N with --exit-code N and findings; 2 usage error;\n"
-	"            3 bad or unreadable image; 4 internal error.\n";
+	"Exit codes: 0 ok; N with --exit-code N and findings; 1 the --policy failed;\n"
+	"            2 usage error (also a bad policy file); 3 bad or unreadable\n"
+	"            image; 4 internal error.\n";
 
-static const char *const formats[] = {"table", "json", "sarif", "cyclonedx", "spdx-json", NULL};
+static const char *const formats[] = {"table", "json", "sarif", "junit", "html", "cyclonedx", "spdx-json", NULL};
 
 static const struct scan_command image_cmd = {
 	.name = "image",
@@ -65,6 +71,7 @@ static const struct scan_command image_cmd = {
 	.takes_input = true,
 	.positional_kind = TARGET_DAEMON,
 	.default_scanners = SCAN_VULN | SCAN_SECRET,
+	.takes_policy = true,
 };
 
 int cmd_image(int argc, char **argv)

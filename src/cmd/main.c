@@ -29,8 +29,8 @@ static const char usage[] =
 	"\n"
 	"Run 'vigil COMMAND --help' for a command's options. See vigil(1).\n"
 	"\n"
-	"Exit codes: 0 ok; 1 findings (with --exit-code); 2 usage error;\n"
-	"            3 bad or unreadable input; 4 internal error.\n";
+	"Exit codes: 0 ok; 1 findings (with --exit-code) or a failed --policy;\n"
+	"            2 usage error; 3 bad or unreadable input; 4 internal error.\n";
 
 struct command {
 	const char *name;

@@ -22,16 +22,23 @@ static const char usage[] =
 	"                        optional exp:YYYY-MM-DD (default .vigilignore,\n"
 	"                        then .trivyignore)\n"
 	"      --exit-code N     exit with N when vulnerabilities remain (default 0)\n"
+	"      --policy FILE     YAML policy gate (vulnerability, secret and\n"
+	"                        misconfiguration limits; its image and signature\n"
+	"                        rules fail on a directory); the result is in every\n"
+	"                        report but SBOMs; exit 1 when it fails (see 'Policy\n"
+	"                        gates' in vigil(1))\n"
 	"      --offline         accepted for Trivy users: scans never use the network\n"
-	"  -f, --format FORMAT   table (default), json, sarif, cyclonedx, spdx-json\n"
+	"  -f, --format FORMAT   table (default), json, sarif, junit, html, cyclonedx,\n"
+	"                        spdx-json (junit: CI test results; html: one page)\n"
 	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
 	"  -q, --quiet           no warnings on stderr\n"
 	"  -h, --help            this help\n"
 	"\n"
-	"Exit codes: 0 ok; N with --exit-code N and findings; 2 usage error;\n"
-	"            3 unreadable directory; 4 internal error.\n";
+	"Exit codes: 0 ok; N with --exit-code N and findings; 1 the --policy failed;\n"
+	"            2 usage error (also a bad policy file); 3 unreadable directory;\n"
+	"            4 internal error.\n";
 
-static const char *const formats[] = {"table", "json", "sarif", "cyclonedx", "spdx-json", NULL};
+static const char *const formats[] = {"table", "json", "sarif", "junit", "html", "cyclonedx", "spdx-json", NULL};
 
 static const struct scan_command rootfs_cmd = {
 	.name = "rootfs",
@@ -40,6 +47,7 @@ static const struct scan_command rootfs_cmd = {
 	.takes_input = false,
 	.positional_kind = TARGET_ROOTFS,
 	.default_scanners = SCAN_VULN | SCAN_SECRET,
+	.takes_policy = true,
 };
 
 static const char fs_usage[] =
@@ -54,7 +62,7 @@ static const char fs_usage[] =
 	"      --secret-config FILE  YAML to add, disable or allow secret rules\n"
 	"      --severity LIST   report only these: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
 	"      --exit-code N     exit with N when findings remain (default 0)\n"
-	"  -f, --format FORMAT   table (default), json, sarif\n"
+	"  -f, --format FORMAT   table (default), json, sarif, junit, html\n"
 	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
 	"  -q, --quiet           no warnings on stderr\n"
 	"  -h, --help            this help\n"
@@ -62,7 +70,7 @@ static const char fs_usage[] =
 	"Exit codes: 0 ok; N with --exit-code N and findings; 2 usage error;\n"
 	"            3 unreadable directory; 4 internal error.\n";
 
-static const char *const fs_formats[] = {"table", "json", "sarif", NULL};
+static const char *const fs_formats[] = {"table", "json", "sarif", "junit", "html", NULL};
 
 static const struct scan_command fs_cmd = {
 	.name = "fs",

@@ -40,6 +40,9 @@ static void print_layer_warnings(const struct scan_result *res)
 	}
 }
 
+static struct bundle *open_pinned_image(const struct scan_opts *o, const char *digest, const struct walk_limits *lim,
+					char **repo_digest, struct err *e);
+
 /* --verify-key: signatures live in the registry, so the image is read from
  * there, by the digest that verified rather than by the tag again (a tag can
  * move between the check and the pull). */
@@ -57,6 +60,14 @@ static struct bundle *open_verified_image(const struct scan_opts *o, const struc
 		err_set(e, "refusing to scan: signature verification failed: %s", why.msg);
 		return NULL;
 	}
+	return open_pinned_image(o, digest, lim, repo_digest, e);
+}
+
+/* The registry image o->target names, read by digest (one that verified). */
+static struct bundle *open_pinned_image(const struct scan_opts *o, const char *digest, const struct walk_limits *lim,
+					char **repo_digest, struct err *e)
+{
+	struct registry_opts ro = {.insecure = o->insecure, .username = o->username, .password = o->password};
 	struct registry_ref r;
 	if (registry_ref_parse(o->target, &r, e) != 0)
 		return NULL;
@@ -150,6 +161,17 @@ static int read_image(const struct scan_opts *o, struct scan_result *res, const 
 						  : bundle_open_tar(path, -1, lim, o->threads, e);
 	} else if (o->verify_key) {
 		res->bundle = open_verified_image(o, lim, &repo_digest, e);
+		char verified[72];
+		if (res->bundle && o->policy && policy_wants_signature(o->policy))
+			scan_policy_verify(o, res, verified);
+	} else if (o->policy && policy_wants_signature(o->policy)) {
+		/* As --verify-key, read what verified by its digest; an image that
+		 * does not verify is still scanned, so that the report gives every
+		 * rule's result, and the policy fails. */
+		char verified[72];
+		res->bundle = scan_policy_verify(o, res, verified) > 0
+				      ? open_pinned_image(o, verified, lim, &repo_digest, e)
+				      : open_named_image(o, lim, &repo_digest, e);
 	} else {
 		res->bundle = open_named_image(o, lim, &repo_digest, e);
 	}
@@ -323,6 +345,8 @@ int scan_match(const struct scan_opts *o, struct scan_result *res)
 int scan_exit_status(const struct scan_opts *o, const struct scan_result *res)
 {
 	bool found = (res->have_vulns && res->vulns.len) || res->nsecrets || (res->have_misconf && res->misconf.n);
+	if (res->have_policy && !res->policy.passed)
+		return EXIT_FINDINGS; /* documented: a failed --policy exits 1 */
 	return o->exit_code && found ? o->exit_code : EXIT_OK;
 }
 
@@ -333,6 +357,8 @@ void scan_result_free(struct scan_result *res)
 	secret_findings_free(&res->config_secrets);
 	secret_rules_free(res->secret_rules);
 	misconf_findings_free(&res->misconf);
+	policy_outcome_free(&res->policy);
+	free(res->signature_reason);
 	inventory_free(&res->inv);
 	view_free(&res->view);
 	image_free(&res->img);
@@ -360,6 +386,7 @@ int scan_write_report(const struct scan_opts *o, const struct scan_result *res)
 		.misconf_scanned = res->have_misconf,
 		.history_dockerfile = NULL,
 		.tool_version = VIGIL_VERSION,
+		.policy = res->have_policy ? &res->policy : NULL,
 	};
 	rep.history_dockerfile = o->show_history && res->img.config ? misconf_history_dockerfile(&res->img) : NULL;
 	char *data = NULL;
@@ -378,6 +405,10 @@ int scan_write_report(const struct scan_opts *o, const struct scan_result *res)
 		rc = report_spdx(mem, &rep);
 	else if (!strcmp(o->format, "sarif"))
 		rc = report_sarif(mem, &rep);
+	else if (!strcmp(o->format, "junit"))
+		rc = report_junit(mem, &rep);
+	else if (!strcmp(o->format, "html"))
+		rc = report_html(mem, &rep);
 	else
 		rc = report_table(mem, &rep);
 	free((char *)rep.history_dockerfile);

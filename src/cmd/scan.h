@@ -7,6 +7,7 @@
 #include "inventory/inventory.h"
 #include "match/finding.h"
 #include "misconf/misconf.h"
+#include "policy/gate.h"
 #include "report/report.h"
 #include "secret/secret.h"
 #include "source/bundle.h"
@@ -24,7 +25,7 @@ struct scan_opts {
 	enum target_kind kind;
 	const char *target; /* path, image name or directory */
 	const char *platform;
-	const char *format; /* table, json, cyclonedx, spdx-json */
+	const char *format; /* table, json, sarif, junit, html, cyclonedx, spdx-json */
 	const char *output; /* NULL = stdout */
 	bool list_all_pkgs;
 	int threads;
@@ -43,6 +44,8 @@ struct scan_opts {
 	const char *username;   /* --username / VIGIL_USERNAME */
 	const char *password;   /* --password / VIGIL_PASSWORD */
 	const char *verify_key; /* --verify-key: cosign public key the image must be signed with */
+	const char *policy_file; /* --policy FILE */
+	const struct policy *policy; /* loaded from policy_file before scanning, or NULL */
 };
 
 enum {
@@ -68,6 +71,12 @@ struct scan_result {
 	size_t nsecrets;
 	struct misconf_findings misconf;
 	bool have_misconf;
+	/* --policy: the signature check it asked for, and the outcome. */
+	bool signature_checked;
+	int signature_verified;
+	char *signature_reason;
+	struct policy_outcome policy;
+	bool have_policy;
 };
 
 /* Reads the target. Returns 0, or an exit code (EXIT_INPUT…) after printing
@@ -83,7 +92,15 @@ void scan_collect_secrets(const struct scan_opts *o, struct scan_result *res);
 int scan_match(const struct scan_opts *o, struct scan_result *res);
 /* Writes the report in o->format to o->output (atomically) or stdout. */
 int scan_write_report(const struct scan_opts *o, const struct scan_result *res);
-/* EXIT_OK, or o->exit_code when findings remain after filtering. */
+/* --policy (scan_policy.c): verifies the image's cosign signature with the
+ * policy's key, recording the outcome in res; returns the number of verified
+ * signatures (digest then holds the verified manifest digest), else 0. */
+int scan_policy_verify(const struct scan_opts *o, struct scan_result *res, char digest[72]);
+/* Evaluates o->policy against the scan into res->policy; one error line per
+ * failed rule. */
+void scan_policy_evaluate(const struct scan_opts *o, struct scan_result *res);
+/* EXIT_FINDINGS when a --policy failed; else EXIT_OK, or o->exit_code when
+ * findings remain after filtering. */
 int scan_exit_status(const struct scan_opts *o, const struct scan_result *res);
 
 /* getopt_long helpers shared by commands. */

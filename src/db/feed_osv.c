@@ -7,14 +7,29 @@
  *                "versions": […], "ecosystem_specific": {…}, "database_specific": {…}}],
  *  "references": [{"type", "url"}]}
  *
- * Only distribution ecosystems vigil matches are stored: Alpine:vX.Y,
- * Debian:N, Ubuntu:X.Y[:LTS]; other entries (PyPI, Ubuntu:Pro…) are skipped.
+ * Only ecosystems vigil matches are stored: the distributions Alpine:vX.Y,
+ * Debian:N, Ubuntu:X.Y[:LTS], and the language ecosystems npm (namespace
+ * "npm", source "osv:npm") and PyPI (namespace "pypi", source "osv:PyPI");
+ * other entries (Go, Maven, Ubuntu:Pro…) are skipped. PyPI package names
+ * are stored normalised as PEP 503 says (vdb_pypi_normalize_name); npm
+ * names as they are (case matters on npm, and "@scope/name" is one name).
+ *
+ * Ranges: ECOSYSTEM ranges everywhere, and SEMVER ranges for npm, whose
+ * ecosystem order is SemVer (GitHub's npm advisories use SEMVER); GIT
+ * ranges (commits) are ignored, and so are SEMVER ranges of the other
+ * ecosystems, whose versions vigil compares in the ecosystem's own order.
+ * A range type outside the schema's GIT/SEMVER/ECOSYSTEM is an error.
+ *
  * Reported ids: a record named CVE-… reports itself; ALPINE-/DEBIAN-/
  * UBUNTU-CVE-… report the embedded CVE; others report the CVE ids among
  * their aliases and upstream ids — and, for distribution advisories (DSA-,
  * DLA-, DTSA-, USN-), which list the CVEs they fix as "related", those too —
- * or themselves when there are none. The record id is kept in
- * advisory.record_id. */
+ * else a GHSA alias of a non-distribution record (so PYSEC-… and GHSA-…
+ * copies of one advisory report the same id), else themselves. The record
+ * id is kept in advisory.record_id.
+ *
+ * Vendor severity: a distribution's own rating, or the GitHub advisory
+ * database's database_specific.severity (LOW, MODERATE, HIGH, CRITICAL). */
 #include "db/internal.h"
 
 #include <ctype.h>
@@ -37,9 +52,32 @@ static bool digits_dots(const char *s, size_t n)
 	return true;
 }
 
+char *vdb_pypi_normalize_name(const char *name)
+{
+	char *out = xmalloc(strlen(name) + 1);
+	size_t n = 0;
+	for (const char *p = name; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			if (n == 0 || out[n - 1] != '-')
+				out[n++] = '-';
+			/* a run of separators is one '-' */
+		} else {
+			out[n++] = (char)tolower((unsigned char)*p);
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* Ecosystem → namespace and source family; false when vigil does not match it. */
 static bool osv_namespace(const char *eco, char *ns, size_t n, const char **family)
 {
+	/* Language ecosystems: one namespace each, whatever the OS. */
+	if (!strcmp(eco, "npm") || !strcmp(eco, "PyPI")) {
+		snprintf(ns, n, "%s", eco[0] == 'n' ? "npm" : "pypi");
+		*family = eco;
+		return true;
+	}
 	const char *colon = strchr(eco, ':');
 	if (!colon)
 		return false;
@@ -236,7 +274,14 @@ static void add_event(struct buf *out, const char *range_no, const char *event, 
 	buf_append(out, "\n", 1);
 }
 
-static void encode_events(json_t *ranges, json_t *versions, struct buf *out)
+/* Range types whose events are stored for a namespace: ECOSYSTEM, and
+ * SEMVER for npm (its ecosystem order is SemVer). */
+static bool stored_range(const char *type, const char *ns)
+{
+	return !strcmp(type, "ECOSYSTEM") || (!strcmp(type, "SEMVER") && !strcmp(ns, "npm"));
+}
+
+static void encode_events(json_t *ranges, json_t *versions, const char *ns, struct buf *out)
 {
 	size_t i, k, no = 0;
 	json_t *r, *ev;
@@ -247,7 +292,7 @@ static void encode_events(json_t *ranges, json_t *versions, struct buf *out)
 	if (ranges)
 		json_array_foreach (ranges, i, r) {
 			const char *type = json_string_value(json_object_get(r, "type"));
-			if (!type || strcmp(type, "ECOSYSTEM") != 0)
+			if (!type || !stored_range(type, ns))
 				continue;
 			char num[24];
 			snprintf(num, sizeof num, "%zu", no);
@@ -351,9 +396,13 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 				return -1;
 			}
 			snprintf(wr + strlen(wr), sizeof wr - strlen(wr), ".events");
+			if (strcmp(type, "ECOSYSTEM") != 0 && strcmp(type, "SEMVER") != 0 && strcmp(type, "GIT") != 0) {
+				err_set(e, "%s.type: \"%.40s\" is not a range type (GIT, SEMVER, ECOSYSTEM)", wr, type);
+				return -1;
+			}
 			if (check_events(events, wr, e) != 0)
 				return -1;
-			if (!strcmp(type, "ECOSYSTEM"))
+			if (stored_range(type, ns))
 				eco_range = true;
 			else
 				other_range = true;
@@ -365,8 +414,8 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			return -1;
 		}
 	bool has_versions = versions && json_array_size(versions) > 0;
-	/* Only GIT/SEMVER ranges: nothing vigil can compare distribution
-	 * versions with. Neither ranges nor versions: every version is
+	/* Only ranges vigil does not store (GIT; SEMVER outside npm): nothing
+	 * it can compare the ecosystem's versions with. Neither ranges nor versions: every version is
 	 * affected (as osv-scanner reads it). */
 	if (!eco_range && !has_versions && other_range)
 		return 0;
@@ -385,11 +434,16 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 
 	char sname[32];
 	snprintf(sname, sizeof sname, "osv:%s", family);
+	char *pypi_name = !strcmp(ns, "pypi") ? vdb_pypi_normalize_name(name) : NULL;
+	if (pypi_name)
+		name = pypi_name;
 	int64_t sid;
-	if (vdb_imp_source(c, sname, "osv", c->osv_archive, &sid, e) != 0)
+	if (vdb_imp_source(c, sname, "osv", c->osv_archive, &sid, e) != 0) {
+		free(pypi_name);
 		return -1;
+	}
 	if (use_ranges)
-		encode_events(ranges, versions, encoded);
+		encode_events(ranges, versions, ns, encoded);
 	for (size_t k = 0; k < ids->n; k++) {
 		struct adv_row row = {
 			.source_id = sid,
@@ -406,9 +460,12 @@ static int affected_entry(struct feed_ctx *c, json_t *a, const char *where, cons
 			.cvss_v2_vector = si.v2,
 			.cvss_v2_score = s2,
 		};
-		if (vdb_imp_advisory(c->db, &row, NULL, e) != 0)
+		if (vdb_imp_advisory(c->db, &row, NULL, e) != 0) {
+			free(pypi_name);
 			return -1;
+		}
 	}
+	free(pypi_name);
 	/* The record's details are stored once per source, after all entries,
 	 * with the ratings of the source's last entry. */
 	size_t n = 0;
@@ -469,6 +526,15 @@ int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 					if (is_cve_id(json_string_value(v)))
 						ids_add(&ids, json_string_value(v));
 		}
+		size_t ai;
+		json_t *alias;
+		if (ids.n == 0 && !advisory && strncmp(id, "GHSA-", 5) != 0 && aliases)
+			json_array_foreach (aliases, ai, alias)
+				if (!strncmp(json_string_value(alias), "GHSA-", 5) &&
+				    strlen(json_string_value(alias)) < 64) {
+					ids_add(&ids, json_string_value(alias));
+					break;
+				}
 		if (ids.n == 0)
 			ids_add(&ids, id);
 	}

@@ -21,7 +21,10 @@
  *            fixed_version, ranges, events, severity, cvss_v3_vector,
  *            cvss_v3_score, cvss_v2_vector, cvss_v2_score)
  *       "source package pkg_name of distribution release namespace
- *       ("alpine:3.10", "debian:12", "ubuntu:22.04") has status for vuln_id".
+ *       ("alpine:3.10", "debian:12", "ubuntu:22.04") has status for vuln_id",
+ *       or, for language packages, "package pkg_name of ecosystem namespace
+ *       ("npm", "pypi") …": npm names as published ("@scope/name"), PyPI
+ *       names normalised per PEP 503 (vdb_pypi_normalize_name).
  *       status: fixed (fixed_version set: affected below it), affected,
  *       will_not_fix, fix_deferred, end_of_life (affected, no fix),
  *       not_affected (suppresses the id for that package),
@@ -30,7 +33,9 @@
  *       reported (a CVE alias when the feed record is a DSA/USN…), record_id
  *       the feed's own id. severity: the feed's own rating (LOW…CRITICAL),
  *       NULL when it gives none. Index (namespace, pkg_name).
- *       events (with ranges = 1): OSV ECOSYSTEM range events as text, one
+ *       events (with ranges = 1): OSV ECOSYSTEM range events (and, in
+ *       namespace "npm", SEMVER range events: npm's order is SemVer) as
+ *       text, one
  *       "RANGE_NO<TAB>EVENT<TAB>VERSION<LF>" line each: explicit affected
  *       versions first (event "version", RANGE_NO -1), then each range's
  *       events (introduced, fixed, last_affected, limit) in feed order,
@@ -186,5 +191,9 @@ void vdb_vulns_free(struct vdb_vulns *v);
 
 /* Debian codename → release number ("bookworm" → "12"); NULL if unknown. */
 const char *vdb_debian_release(const char *codename);
+/* PEP 503 normalised PyPI project name (lower case, each run of '-', '_',
+ * '.' one '-'): "PyYAML" → "pyyaml", "zope.interface" → "zope-interface".
+ * Malloc'd. */
+char *vdb_pypi_normalize_name(const char *name);
 
 #endif

@@ -5,7 +5,12 @@
  * package set, a deletion empties it. A package keeps the layer where its
  * current name+version+arch first appeared, as long as every later version of
  * the file still contains it — that is the layer that introduced what is
- * installed now. */
+ * installed now.
+ *
+ * A language package (npm package.json, Python METADATA) is its own file:
+ * it belongs to the layer that wrote the version of the file in the final
+ * view (a later layer's copy, even an identical one, is what is installed, as
+ * Trivy attributes it), and is gone when a later layer deletes the file. */
 #include "inventory/build.h"
 
 #include "util/strmap.h"
@@ -40,15 +45,33 @@ void inventory_add_notice(struct inventory *inv, const char *fmt, ...)
 	inv->notices[inv->nnotices++] = utf8_sanitize(msg);
 }
 
-/* The analysis of (analyzer, path) in one layer, or NULL. A path stored
- * twice in one layer is analysed twice; the last copy wins, as on extraction. */
-static const struct layer_analysis *find_analysis(const struct layer_result *r, const struct analyzer *an,
+/* "analyzer\npath": the key of one analysed file in a layer's index. */
+static char *analysis_key(const struct analyzer *an, const char *path)
+{
+	return xasprintf("%s\n%s", an->name, path);
+}
+
+/* Per layer: analysis key -> its layer_analysis. An image of node apps has
+ * tens of thousands of package.json files; looking each one up by a scan of
+ * the layer's analyses would be quadratic. A path stored twice in one layer
+ * is analysed twice; the last copy wins, as on extraction. */
+static void index_layer(const struct layer_result *r, struct strmap *idx)
+{
+	for (size_t i = 0; i < r->nanalyses; i++) {
+		char *key = analysis_key(r->analyses[i].analyzer, r->analyses[i].path);
+		*strmap_put(idx, key) = (void *)&r->analyses[i];
+		free(key);
+	}
+}
+
+/* The analysis of (analyzer, path) in one layer, or NULL. */
+static const struct layer_analysis *find_analysis(const struct strmap *idx, const struct analyzer *an,
 						  const char *path)
 {
-	for (size_t i = r->nanalyses; i-- > 0;)
-		if (r->analyses[i].analyzer == an && strcmp(r->analyses[i].path, path) == 0)
-			return &r->analyses[i];
-	return NULL;
+	char *key = analysis_key(an, path);
+	const struct layer_analysis *la = strmap_get(idx, key);
+	free(key);
+	return la;
 }
 
 static char *pkg_key(const struct pkg *p)
@@ -64,14 +87,14 @@ struct tracked {
 };
 
 /* Replays one database path's history; on return t describes the final state. */
-static void replay(struct layer_result *const *layers, const struct file_history *h, const struct analyzer *an,
+static void replay(const struct strmap *index, const struct file_history *h, const struct analyzer *an,
 		   const char *path, struct tracked *t)
 {
 	for (uint32_t i = 0; i < h->n; i++) {
 		const struct file_event *ev = &h->ev[i];
 		const struct layer_analysis *la = NULL;
 		if (ev->kind != FILE_DELETED && ev->type == ENTRY_FILE)
-			la = find_analysis(layers[ev->layer], an, path);
+			la = find_analysis(&index[ev->layer], an, path);
 		size_t *intro = NULL;
 		if (la && !la->error && la->result.pkgs.len) {
 			intro = xcalloc(la->result.pkgs.len, sizeof *intro);
@@ -109,7 +132,12 @@ static int cmp_pkg(const void *a, const void *b)
 	c = strcmp(x->pkg.version ? x->pkg.version : "", y->pkg.version ? y->pkg.version : "");
 	if (c)
 		return c;
-	return strcmp(x->pkg.arch ? x->pkg.arch : "", y->pkg.arch ? y->pkg.arch : "");
+	c = strcmp(x->pkg.arch ? x->pkg.arch : "", y->pkg.arch ? y->pkg.arch : "");
+	if (c)
+		return c;
+	/* Language packages: the same name and version at two paths are two
+	 * packages (Trivy lists them per file), in path order. */
+	return strcmp(x->db_path ? x->db_path : "", y->db_path ? y->db_path : "");
 }
 
 /* Every (analyzer, path) pair analysed in any layer, once. */
@@ -157,6 +185,9 @@ void inventory_build(struct layer_result *const *layers, size_t nlayers, const s
 		}
 	}
 	strmap_free(&seen, NULL);
+	struct strmap *index = xcalloc(nlayers ? nlayers : 1, sizeof *index);
+	for (size_t l = 0; l < nlayers; l++)
+		index_layer(layers[l], &index[l]);
 
 	const char **rel_paths = NULL, **rel_texts = NULL;
 	size_t nrel = 0;
@@ -167,7 +198,7 @@ void inventory_build(struct layer_result *const *layers, size_t nlayers, const s
 		if (!h)
 			continue;
 		struct tracked t = {0};
-		replay(layers, h, subj[s].an, subj[s].path, &t);
+		replay(index, h, subj[s].an, subj[s].path, &t);
 		if (!view_final(v, subj[s].path) || !t.current) {
 			free(t.intro);
 			continue;
@@ -193,7 +224,7 @@ void inventory_build(struct layer_result *const *layers, size_t nlayers, const s
 			struct inventory_pkg *ip = &inv->pkgs[inv->npkgs++];
 			memset(ip, 0, sizeof *ip);
 			pkg_copy(&ip->pkg, &la->result.pkgs.v[k]);
-			ip->layer = t.intro[k];
+			ip->layer = pkg_type_is_lang(ip->pkg.type) ? t.current_layer : t.intro[k];
 			ip->db_path = xstrdup(subj[s].path);
 		}
 		free(t.intro);
@@ -203,9 +234,17 @@ void inventory_build(struct layer_result *const *layers, size_t nlayers, const s
 	if (inv->npkgs)
 		qsort(inv->pkgs, inv->npkgs, sizeof *inv->pkgs, cmp_pkg);
 	os_detect(rel_paths, rel_texts, nrel, &inv->os);
-	if (!inv->os.family && inv->npkgs)
+	/* OS packages without release files: a distroless image. Language
+	 * packages alone (an app copied onto scratch) say nothing of an OS. */
+	bool os_pkgs = false;
+	for (size_t i = 0; i < inv->npkgs && !os_pkgs; i++)
+		os_pkgs = !pkg_type_is_lang(inv->pkgs[i].pkg.type);
+	if (!inv->os.family && os_pkgs)
 		inv->os.family = xstrdup("distroless");
 	free(rel_paths);
 	free(rel_texts);
 	free(subj);
+	for (size_t l = 0; l < nlayers; l++)
+		strmap_free(&index[l], NULL);
+	free(index);
 }

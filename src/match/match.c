@@ -158,21 +158,24 @@ bool match_advisory(const struct vdb_advisory *a, enum version_scheme s, const c
 		return false;
 	if (a->ranges) {
 		/* Explicit versions first, then each range; events arrive grouped
-		 * by range_no (versions carry -1 and come first). */
+		 * by range_no (versions carry -1 and come first). A listed version
+		 * is affected, but the ranges are still read for the fix they
+		 * give (PyPA records list every affected version and a range). */
+		bool listed = false;
 		for (size_t i = 0; i < a->nevents;) {
 			size_t j = i;
 			while (j < a->nevents && a->events[j].range_no == a->events[i].range_no)
 				j++;
 			if (a->events[i].range_no < 0) {
 				for (size_t k = i; k < j; k++)
-					if (version_cmp_scheme(s, v, a->events[k].version) == 0)
-						return true;
+					listed |= version_cmp_scheme(s, v, a->events[k].version) == 0;
 			} else if (range_affects(a->events + i, j - i, s, v, fixed)) {
 				return true;
 			}
 			i = j;
 		}
-		return false;
+		*fixed = NULL;
+		return listed;
 	}
 	const char *st = a->status;
 	if (!strcmp(st, "fixed")) {
@@ -202,7 +205,7 @@ static enum severity v2_band(double s)
 struct matcher {
 	struct vdb_reader *db;
 	const char *ns;
-	const char *family;
+	const char *family; /* the OS family; NULL for a language ecosystem */
 	enum version_scheme scheme;
 	struct strmap advisories; /* source package → struct vdb_advisories * */
 	struct strmap details;	  /* vuln id → struct vdb_vulns * */
@@ -247,7 +250,7 @@ static int status_rank(const char *st)
 /* Details (title, description, references, CVSS…) from the vulnerability
  * rows: NVD first, then the other sources. */
 static int fill_details(struct matcher *m, struct vuln_finding *f, const struct vdb_advisory *rep,
-			const char *vendor_sev, struct err *e)
+			const struct vdb_advisory *vendor, struct err *e)
 {
 	struct vdb_vulns *vs = strmap_get(&m->details, f->vuln_id);
 	if (!vs) {
@@ -288,9 +291,12 @@ static int fill_details(struct matcher *m, struct vuln_finding *f, const struct 
 		}
 	}
 	int sev;
-	if (vendor_sev && (sev = severity_parse(vendor_sev)) > 0) {
+	if (vendor && (sev = severity_parse(vendor->severity)) > 0) {
 		f->severity = (enum severity)sev;
-		f->severity_source = xstrdup(m->family);
+		/* A language ecosystem's rating is the GitHub advisory's (GHSA
+		 * records' database_specific.severity), as Trivy names it. */
+		const char *by = m->family ? m->family : !strncmp(vendor->record_id, "GHSA-", 5) ? "ghsa" : "osv";
+		f->severity_source = xstrdup(by);
 	} else if (nvd && nvd->cvss_v3_vector && v3_band(nvd->cvss_v3_score) != SEV_UNKNOWN) {
 		f->severity = v3_band(nvd->cvss_v3_score);
 		f->severity_source = xstrdup("nvd");
@@ -308,6 +314,8 @@ static int fill_details(struct matcher *m, struct vuln_finding *f, const struct 
 	}
 	if (!strncmp(f->vuln_id, "CVE-", 4))
 		f->primary_url = xasprintf("https://nvd.nist.gov/vuln/detail/%s", f->vuln_id);
+	else if (!strncmp(f->vuln_id, "GHSA-", 5))
+		f->primary_url = xasprintf("https://github.com/advisories/%s", f->vuln_id);
 	else if (!strncmp(f->vuln_id, "TEMP-", 5))
 		f->primary_url = xasprintf("https://security-tracker.debian.org/tracker/%s", f->vuln_id);
 	else if (!strncmp(rep->source, "osv:", 4))
@@ -353,8 +361,8 @@ static enum pkg_type scheme_pkg_type(enum version_scheme s)
 static int decide(struct matcher *m, struct findings *out, size_t pkg_index, const struct pkg *p,
 		  const char *version, const struct vdb_advisory *group, size_t n, struct err *e)
 {
-	const struct vdb_advisory *rep = NULL;
-	const char *rep_fixed = NULL, *vendor = NULL;
+	const struct vdb_advisory *rep = NULL, *vendor = NULL;
+	const char *rep_fixed = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(group[i].status, "not_affected") && !group[i].ranges)
 			return 0;
@@ -363,7 +371,7 @@ static int decide(struct matcher *m, struct findings *out, size_t pkg_index, con
 		if (!match_advisory(&group[i], m->scheme, version, &fixed))
 			continue;
 		if (!vendor && group[i].severity)
-			vendor = group[i].severity;
+			vendor = &group[i];
 		bool better;
 		if (!rep)
 			better = true;
@@ -381,7 +389,7 @@ static int decide(struct matcher *m, struct findings *out, size_t pkg_index, con
 	if (!rep)
 		return 0;
 	if (rep->severity)
-		vendor = rep->severity;
+		vendor = rep;
 	struct vuln_finding *f = findings_add(out);
 	f->vuln_id = xstrdup(rep->vuln_id);
 	f->pkg = pkg_index;
@@ -397,15 +405,20 @@ static int match_pkg(struct matcher *m, struct findings *out, size_t index, cons
 	const char *src = p->src_name ? p->src_name : p->name;
 	if (!src)
 		return 0;
+	char *pypi_name = NULL;
+	if (p->type == PKG_PYPI)
+		src = pypi_name = vdb_pypi_normalize_name(src);
 	struct vdb_advisories *advs = strmap_get(&m->advisories, src);
 	if (!advs) {
 		advs = xcalloc(1, sizeof *advs);
 		if (vdb_advisories_for(m->db, m->ns, src, advs, e) != 0) {
 			free(advs);
+			free(pypi_name);
 			return -1;
 		}
 		*strmap_put(&m->advisories, src) = advs;
 	}
+	free(pypi_name);
 	char *version = compared_version(p);
 	int rc = 0;
 	/* Advisories come sorted by id: decide each run of one id. */
@@ -420,51 +433,118 @@ static int match_pkg(struct matcher *m, struct findings *out, size_t index, cons
 	return rc;
 }
 
+/* Language ecosystems: matched in their own namespace whatever the OS. */
+static const struct lang_ecosystem {
+	enum pkg_type type;
+	const char *ns, *label;
+	enum version_scheme scheme;
+	const char *scheme_name;
+} lang_ecosystems[] = {
+	{PKG_NPM, "npm", "npm", VERSION_SCHEME_SEMVER, "SemVer"},
+	{PKG_PYPI, "pypi", "PyPI", VERSION_SCHEME_PEP440, "PEP 440"},
+};
+
+static bool lang_version_valid(enum version_scheme s, const char *v)
+{
+	return s == VERSION_SCHEME_SEMVER ? version_valid_semver(v) : version_valid_pep440(v);
+}
+
+static int match_lang(struct vdb_reader *db, const struct inventory *inv, const struct lang_ecosystem *eco,
+		      struct findings *out, struct err *e)
+{
+	size_t n = 0, invalid = 0;
+	const char *example = NULL;
+	for (size_t i = 0; i < inv->npkgs; i++)
+		n += inv->pkgs[i].pkg.type == eco->type;
+	if (n == 0)
+		return 0;
+	int has = vdb_has_namespace(db, eco->ns, e);
+	if (has < 0)
+		return -1;
+	if (!has) {
+		findings_add_notice(out, "the database has no %s advisories (import OSV's %s records): %zu %s "
+					 "packages were not checked",
+				    eco->label, eco->label, n, eco->label);
+		return 0;
+	}
+	struct matcher m = {.db = db, .ns = eco->ns, .scheme = eco->scheme};
+	int rc = 0;
+	for (size_t i = 0; i < inv->npkgs && rc == 0; i++) {
+		const struct pkg *p = &inv->pkgs[i].pkg;
+		if (p->type != eco->type)
+			continue;
+		/* An invalid version would sort below every range: reporting
+		 * each advisory of the package would be noise, not findings. */
+		if (!lang_version_valid(eco->scheme, p->version)) {
+			if (!invalid++)
+				example = p->name;
+			continue;
+		}
+		rc = match_pkg(&m, out, i, p, e);
+	}
+	if (rc == 0 && invalid)
+		findings_add_notice(out, "%zu %s packages have a version that is not valid %s (e.g. %s): they were "
+					 "not checked",
+				    invalid, eco->label, eco->scheme_name, example ? example : "?");
+	strmap_free(&m.advisories, free_advisories);
+	strmap_free(&m.details, free_vulns);
+	return rc;
+}
+
+/* The OS packages, in the distribution release's namespace. */
+static int match_os(struct vdb_reader *db, const struct inventory *inv, struct findings *out, struct err *e)
+{
+	size_t nos = 0;
+	for (size_t i = 0; i < inv->npkgs; i++)
+		nos += !pkg_type_is_lang(inv->pkgs[i].pkg.type);
+	const struct os_info *os = &inv->os;
+	struct matcher m = {.db = db};
+	char ns[64];
+	int rc = 0;
+	if (!os->family) {
+		if (nos > 0)
+			findings_add_notice(out, "the OS was not detected: %zu packages were not checked for "
+						 "vulnerabilities",
+					    nos);
+		return 0;
+	}
+	if (match_namespace(os, ns, sizeof ns, &m.scheme) != 0) {
+		findings_add_notice(out, "vulnerability matching does not support %s %s yet: its packages were "
+					 "not checked",
+				    os->family, os->name ? os->name : "(no version)");
+		return 0;
+	}
+	m.ns = ns;
+	m.family = os->family;
+	int has = vdb_has_namespace(db, ns, e);
+	if (has < 0)
+		return -1;
+	if (!has) {
+		findings_add_notice(out, "%s %s has no advisories in the database (end of life or not imported): "
+					 "results may be incomplete",
+				    os->family, os->name);
+		return 0;
+	}
+	enum pkg_type want = scheme_pkg_type(m.scheme);
+	for (size_t i = 0; i < inv->npkgs && rc == 0; i++)
+		if (inv->pkgs[i].pkg.type == want)
+			rc = match_pkg(&m, out, i, &inv->pkgs[i].pkg, e);
+	strmap_free(&m.advisories, free_advisories);
+	strmap_free(&m.details, free_vulns);
+	return rc;
+}
+
 int match_inventory(const char *db_path, const struct inventory *inv, struct findings *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	struct vdb_reader *db = vdb_open_readonly(db_path, e);
 	if (!db)
 		return -1;
-	const struct os_info *os = &inv->os;
-	struct matcher m = {.db = db};
-	char ns[64];
-	int rc = 0;
-	if (!os->family) {
-		if (inv->npkgs > 0)
-			findings_add_notice(out, "the OS was not detected: %zu packages were not checked for "
-						 "vulnerabilities",
-					    inv->npkgs);
-		goto out;
-	}
-	if (match_namespace(os, ns, sizeof ns, &m.scheme) != 0) {
-		findings_add_notice(out, "vulnerability matching does not support %s %s yet: its packages were "
-					 "not checked",
-				    os->family, os->name ? os->name : "(no version)");
-		goto out;
-	}
-	m.ns = ns;
-	m.family = os->family;
-	int has = vdb_has_namespace(db, ns, e);
-	if (has < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (!has) {
-		findings_add_notice(out, "%s %s has no advisories in the database (end of life or not imported): "
-					 "results may be incomplete",
-				    os->family, os->name);
-		goto out;
-	}
-	enum pkg_type want = scheme_pkg_type(m.scheme);
-	for (size_t i = 0; i < inv->npkgs && rc == 0; i++)
-		if (inv->pkgs[i].pkg.type == want)
-			rc = match_pkg(&m, out, i, &inv->pkgs[i].pkg, e);
+	int rc = match_os(db, inv, out, e);
+	for (size_t k = 0; k < ARRAY_LEN(lang_ecosystems) && rc == 0; k++)
+		rc = match_lang(db, inv, &lang_ecosystems[k], out, e);
 	if (rc == 0)
 		findings_sort(out, inv);
-out:
-	strmap_free(&m.advisories, free_advisories);
-	strmap_free(&m.details, free_vulns);
 	vdb_reader_close(db);
 	if (rc != 0)
 		findings_free(out);

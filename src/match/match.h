@@ -1,4 +1,4 @@
-/* match: the installed OS packages of an inventory against the local
+/* match: the installed packages of an inventory against the local
  * vulnerability database (src/db).
  *
  * The OS picks the namespace (alpine 3.10.2 → "alpine:3.10", debian 12.5 →
@@ -22,6 +22,29 @@
  * Severity: the distribution's rating (Debian urgency, Ubuntu priority, an
  * OSV record's ecosystem rating); else NVD's CVSS v3 score, then v2 score
  * (score bands); else an OSV record's CVSS vector score; else UNKNOWN.
+ *
+ * Language packages (PKG_NPM, PKG_PYPI) are matched whatever the OS —
+ * also in a distroless image or a root filesystem without one — in their
+ * ecosystem's namespace ("npm", "pypi", from OSV's npm and PyPI records) by
+ * package name (npm: as package.json says, "@scope/name" included; PyPI:
+ * normalised per PEP 503 on both sides, so "PyYAML" finds "pyyaml") and
+ * version, compared with node-semver's order (VERSION_SCHEME_SEMVER) or
+ * PEP 440's (VERSION_SCHEME_PEP440). The same per-id rules apply. An
+ * installed version the scheme calls invalid is not matched (it would sort
+ * below every range and report every advisory of the package): a notice
+ * counts such packages. So does a database without advisories for an
+ * ecosystem the inventory has packages of.
+ *
+ * OSV ranges (match_advisory): affected when an explicitly listed version
+ * equals the installed one or any range affects it; the reported fix is
+ * the lowest "fixed" event above the installed version in the range that
+ * affects it (as Trivy reports it: urllib3 1.26.16 → 1.26.17, 2.0.5 →
+ * 2.0.6), none for last_affected or open ranges. Ids: the CVE alias when
+ * the record has one (GHSA-… and PYSEC-… copies then give one finding),
+ * else the GHSA id. The severity a GHSA record carries
+ * (database_specific.severity) is the vendor rating, source "ghsa".
+ * Filters (.vigilignore, --severity, --ignore-unfixed) apply afterwards to
+ * all findings alike (src/policy).
  */
 #ifndef VIGIL_MATCH_H
 #define VIGIL_MATCH_H

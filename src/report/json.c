@@ -2,6 +2,7 @@
  * Differences are documented in doc/formats.md (e.g. Version is the full
  * native version string, epoch included for dpkg). */
 #include "report/report.h"
+#include "report/policy.h"
 
 #include "misconf/lint.h"
 #include "util/util.h"
@@ -66,6 +67,9 @@ static json_t *package_json(const struct scan_report *r, const struct inventory_
 	set_str(o, "Modularitylabel", p->modularity_label);
 	set_str(o, "Digest", p->checksum);
 	json_object_set_new(o, "Layer", layer_json(r->img, ip->layer));
+	/* Trivy: a language package names the file it was read from. */
+	if (pkg_type_is_lang(p->type))
+		set_str(o, "FilePath", ip->db_path);
 	return o;
 }
 
@@ -104,6 +108,9 @@ static json_t *vuln_json(const struct scan_report *r, const struct vuln_finding 
 		set_str(o, "PkgID", id);
 		free(id);
 		set_str(o, "PkgName", ip->pkg.name);
+		/* Trivy's PkgPath: the package's file, for language packages. */
+		if (pkg_type_is_lang(ip->pkg.type))
+			set_str(o, "PkgPath", ip->db_path);
 		char *purl = pkg_purl(&ip->pkg, &r->inv->os);
 		json_t *ident = json_object();
 		set_str(ident, "PURL", purl);
@@ -134,6 +141,39 @@ static json_t *vuln_json(const struct scan_report *r, const struct vuln_finding 
 	set_str(o, "PublishedDate", v->published);
 	set_str(o, "LastModifiedDate", v->last_modified);
 	return o;
+}
+
+/* One packages result: the OS's (Class os-pkgs) or a language's
+ * (lang-pkgs), with the packages and the findings of that group only. */
+static json_t *packages_result(const struct scan_report *r, enum report_group g)
+{
+	json_t *res = json_object();
+	if (g == REPORT_GROUP_OS) {
+		char *target = report_target(r);
+		set_str(res, "Target", target);
+		free(target);
+		set_str(res, "Class", "os-pkgs");
+		set_str(res, "Type", report_os_type(&r->inv->os));
+	} else {
+		set_str(res, "Target", report_group_target(g));
+		set_str(res, "Class", "lang-pkgs");
+		set_str(res, "Type", report_group_type(g));
+	}
+	if (r->list_all_pkgs) {
+		json_t *pkgs = json_array();
+		for (size_t i = 0; i < r->inv->npkgs; i++)
+			if (report_pkg_group(&r->inv->pkgs[i].pkg) == g)
+				json_array_append_new(pkgs, package_json(r, &r->inv->pkgs[i]));
+		json_object_set_new(res, "Packages", pkgs);
+	}
+	if (r->vulns_scanned) {
+		json_t *vulns = json_array();
+		for (size_t i = 0; i < r->vulns->len; i++)
+			if (report_finding_group(r->inv, &r->vulns->v[i]) == g)
+				json_array_append_new(vulns, vuln_json(r, &r->vulns->v[i]));
+		json_object_set_new(res, "Vulnerabilities", vulns);
+	}
+	return res;
 }
 
 static json_t *layer_ref(const struct image *img, int i)
@@ -278,32 +318,20 @@ int report_json(FILE *out, const struct scan_report *r)
 	set_str(root, "ArtifactType", r->img->type ? r->img->type : "container_image");
 	json_object_set_new(root, "Metadata", metadata_json(r));
 	json_t *results = json_array();
-	if (r->inv->os.family || r->inv->npkgs) {
-		json_t *res = json_object();
-		char *target = report_target(r);
-		set_str(res, "Target", target);
-		free(target);
-		set_str(res, "Class", "os-pkgs");
-		set_str(res, "Type", report_os_type(&r->inv->os));
-		if (r->list_all_pkgs) {
-			json_t *pkgs = json_array();
-			for (size_t i = 0; i < r->inv->npkgs; i++)
-				json_array_append_new(pkgs, package_json(r, &r->inv->pkgs[i]));
-			json_object_set_new(res, "Packages", pkgs);
-		}
-		if (r->vulns_scanned) {
-			json_t *vulns = json_array();
-			for (size_t i = 0; i < r->vulns->len; i++)
-				json_array_append_new(vulns, vuln_json(r, &r->vulns->v[i]));
-			json_object_set_new(res, "Vulnerabilities", vulns);
-		}
-		json_array_append_new(results, res);
+	for (int g = 0; g < REPORT_NGROUPS; g++) {
+		/* The OS result is there when an OS or OS packages are; a language
+		 * result when it has packages. */
+		size_t n = report_group_count(r->inv, (enum report_group)g);
+		if (n || (g == REPORT_GROUP_OS && r->inv->os.family))
+			json_array_append_new(results, packages_result(r, (enum report_group)g));
 	}
 	if (r->secrets_scanned)
 		secret_results(r, results);
 	if (r->misconf_scanned)
 		misconf_result(r, results);
 	json_object_set_new(root, "Results", results);
+	if (r->policy)
+		json_object_set_new(root, "Policy", report_policy_json(r->policy));
 	int rc = json_dumpf(root, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
 	json_decref(root);
 	return rc;

@@ -10,7 +10,14 @@
  * epoch only when it is not 0, and no namespace or distro when the OS is
  * unknown. Components are percent-encoded as the spec says: everything but
  * ASCII letters, digits, ".-_~" and ":" is %XX (so "+" is "%2B"). Qualifiers
- * are sorted by key. */
+ * are sorted by key.
+ *
+ * Language packages follow the purl spec's type definitions:
+ *   npm  pkg:npm/<name>@<version>, a scope as namespace with its '@' encoded
+ *        (pkg:npm/%40babel/core@7.0.0); scope and name lower-cased
+ *   pypi pkg:pypi/<name>@<version>, the name normalised as PEP 503 says
+ *        (lower case, runs of '-', '_', '.' become one '-': PyYAML ->
+ *        pyyaml, zope.interface -> zope-interface) */
 #include "report/report.h"
 
 #include "util/util.h"
@@ -130,10 +137,55 @@ static char *distro_of(const char *family, const struct os_info *os)
 	return nonempty(os->name) ? xasprintf("%s-%s", family, os->name) : xstrdup(family);
 }
 
+/* PEP 503 normalised name: lower case, each run of -_. one '-'. */
+static char *pep503_name(const char *name)
+{
+	struct buf b = {0};
+	for (const char *s = name; *s; s++) {
+		if (*s == '-' || *s == '_' || *s == '.') {
+			if (!b.len || b.data[b.len - 1] != '-')
+				buf_append(&b, "-", 1);
+			continue;
+		}
+		char c = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+		buf_append(&b, &c, 1);
+	}
+	return buf_steal(&b);
+}
+
+/* Language packages: no OS, no qualifiers. */
+static char *lang_purl(const struct pkg *p)
+{
+	struct purl_parts pp = {0};
+	pp.version = p->version;
+	pp.version_len = p->version ? strlen(p->version) : 0;
+	pp.lower_name = true;
+	char *owned = NULL;
+	const char *slash = p->name[0] == '@' ? strchr(p->name, '/') : NULL;
+	if (p->type == PKG_NPM) {
+		pp.type = "npm";
+		pp.name = p->name;
+		if (slash && slash[1]) {
+			owned = xstrndup(p->name, (size_t)(slash - p->name));
+			pp.ns = owned;
+			pp.name = slash + 1;
+		}
+	} else {
+		pp.type = "pypi";
+		owned = pep503_name(p->name);
+		pp.name = owned;
+	}
+	char *s = purl_render(&pp);
+	free(owned);
+	return s;
+}
+
 char *pkg_purl(const struct pkg *p, const struct os_info *os)
 {
 	if (!p || !nonempty(p->name))
 		return NULL;
+	if (pkg_type_is_lang(p->type))
+		return lang_purl(p);
 	const char *family = purl_family(os);
 	struct purl_parts pp = {0};
 	pp.name = p->name;

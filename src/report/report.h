@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct policy_outcome;
+
 /* A secret found in a layer (or in the image config), with where it lives. */
 struct secret_hit {
 	const struct secret_finding *f;
@@ -36,11 +38,28 @@ struct scan_report {
 	bool misconf_scanned;
 	const char *history_dockerfile; /* --show-history, or NULL */
 	const char *tool_version;
+	const struct policy_outcome *policy; /* --policy, or NULL (policy/gate.h; written by report/policy.h) */
 };
 
 int report_json(FILE *out, const struct scan_report *r);
 int report_sarif(FILE *out, const struct scan_report *r);
 int report_table(FILE *out, const struct scan_report *r);
+/* JUnit XML for CI systems: one testsuite per scanned class (OS packages,
+ * secrets, misconfigurations), one failing testcase per finding. */
+int report_junit(FILE *out, const struct scan_report *r);
+/* One self-contained HTML page: inline CSS, no scripts, nothing fetched. */
+int report_html(FILE *out, const struct scan_report *r);
+/* Result groups (report/lang.c): Trivy puts OS packages in one result and
+ * each language ecosystem in its own ("lang-pkgs": Target "Node.js", Type
+ * "node-pkg"; "Python", "python-pkg"), their findings with them. */
+enum report_group { REPORT_GROUP_OS, REPORT_GROUP_NODE, REPORT_GROUP_PYTHON, REPORT_NGROUPS };
+enum report_group report_pkg_group(const struct pkg *p);
+/* The finding's package's group (OS when its index is out of range). */
+enum report_group report_finding_group(const struct inventory *inv, const struct vuln_finding *v);
+/* Target and Type of a language group; NULL for REPORT_GROUP_OS. */
+const char *report_group_target(enum report_group g);
+const char *report_group_type(enum report_group g);
+size_t report_group_count(const struct inventory *inv, enum report_group g);
 /* SBOMs: CycloneDX 1.5 JSON and SPDX 2.3 JSON. */
 int report_cyclonedx(FILE *out, const struct scan_report *r);
 int report_spdx(FILE *out, const struct scan_report *r);

@@ -2,6 +2,7 @@
  * (package, vulnerability), located at the package database file inside the
  * image (GitHub code scanning and other SARIF consumers read it). */
 #include "report/report.h"
+#include "report/policy.h"
 
 #include "config.h"
 #include "util/strmap.h"
@@ -112,7 +113,11 @@ int report_sarif(FILE *out, const struct scan_report *r)
 			*slot = (void *)(uintptr_t)(json_array_size(rules) + 1);
 			json_t *rule = json_object();
 			json_object_set_new(rule, "id", js(v->vuln_id));
-			json_object_set_new(rule, "name", js("OsPackageVulnerability"));
+			/* Trivy's rule names; a language package's results are located
+			 * at its own file (package.json, METADATA) below. */
+			bool lang = report_finding_group(r->inv, v) != REPORT_GROUP_OS;
+			json_object_set_new(rule, "name",
+					    js(lang ? "LanguageSpecificPackageVulnerability" : "OsPackageVulnerability"));
 			json_t *sd = json_object();
 			json_object_set_new(sd, "text", js(v->title ? v->title : v->vuln_id));
 			json_object_set_new(rule, "shortDescription", sd);
@@ -186,6 +191,8 @@ int report_sarif(FILE *out, const struct scan_report *r)
 		size_t idx = rule_for(rules, &rule_index, f->id, f->title, f->rule->rationale, s, "misconfiguration");
 		json_array_append_new(results, result(f->id, idx, s, f->message, "image config", 1));
 	}
+	if (r->policy)
+		report_policy_sarif(rules, results, r->policy);
 	strmap_free(&rule_index, NULL);
 
 	json_t *driver = json_object();

@@ -1,6 +1,8 @@
 /* CycloneDX 1.5 JSON SBOM, laid out as Trivy lays out its own: the image is
  * metadata.component, the OS and every package are components, and the
- * dependency graph is image -> OS -> packages. Properties carry what the
+ * dependency graph is image -> OS -> OS packages, and image -> language
+ * packages (npm, Python: Trivy hangs its aggregated node-pkg and python-pkg
+ * packages on the image itself). Properties carry what the
  * standard has no field for, under vigil-prefixed names (Trivy uses
  * "aquasecurity:trivy:..."). Components keep inventory order, so two scans
  * of one image differ only in serialNumber, timestamp and random bom-refs
@@ -141,8 +143,11 @@ static json_t *pkg_component(const struct scan_report *r, const struct inventory
 	char *id = pkg_id(p);
 	add_prop(props, "vigil:PkgID", id);
 	free(id);
-	const char *type = report_os_type(&r->inv->os);
+	const char *type = pkg_type_is_lang(p->type) ? report_group_type(report_pkg_group(p))
+						     : report_os_type(&r->inv->os);
 	add_prop(props, "vigil:PkgType", type ? type : pkg_type_name(p->type));
+	if (pkg_type_is_lang(p->type))
+		add_prop(props, "vigil:FilePath", ip->db_path);
 	add_prop(props, "vigil:SrcName", p->src_name);
 	add_prop(props, "vigil:SrcVersion", p->src_version);
 	set_props(c, props);
@@ -227,6 +232,7 @@ int report_cyclonedx(FILE *out, const struct scan_report *r)
 	json_t *img_dep = dependency(img_ref);
 	json_array_append_new(deps, img_dep);
 	json_t *parent = json_object_get(img_dep, "dependsOn");
+	json_t *img_children = parent;
 	if (have_os) {
 		json_array_append_new(parent, jstr(os_ref));
 		json_t *os_dep = dependency(os_ref);
@@ -234,7 +240,7 @@ int report_cyclonedx(FILE *out, const struct scan_report *r)
 		parent = json_object_get(os_dep, "dependsOn");
 	}
 	for (size_t i = 0; i < inv->npkgs; i++) {
-		json_array_append_new(parent, jstr(pkg_refs[i]));
+		json_array_append_new(pkg_type_is_lang(inv->pkgs[i].pkg.type) ? img_children : parent, jstr(pkg_refs[i]));
 		json_array_append_new(deps, dependency(pkg_refs[i]));
 	}
 

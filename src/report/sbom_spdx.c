@@ -1,9 +1,10 @@
 /* SPDX 2.3 JSON SBOM, laid out as Trivy lays out its own: the document
- * DESCRIBES the image, the image CONTAINS the OS, the OS CONTAINS each
- * package. SPDX IDs are derived from content (a hash of the purl), so they
- * are stable across scans of the same image; identical purls get a "-N"
- * suffix. Licences: the package databases hold free text ("GPLv2+ and
- * LGPLv2+"), not SPDX expressions, and vigil does not guess a mapping, so
+ * DESCRIBES the image, the image CONTAINS the OS, the OS CONTAINS each OS
+ * package, and the image CONTAINS each language package (npm, Python).
+ * SPDX IDs are derived from content (a hash of the purl), so they are stable
+ * across scans of the same image; identical purls get a "-N" suffix.
+ * Licences: the package databases hold free text ("GPLv2+ and LGPLv2+"),
+ * not SPDX expressions, and vigil does not guess a mapping, so
  * licenseConcluded and licenseDeclared are NOASSERTION and the raw text is
  * kept in licenseComments. */
 #include "report/report.h"
@@ -157,6 +158,10 @@ static json_t *pkg_package(const struct scan_report *r, const struct inventory_p
 		add_text(texts, "LayerDigest", r->img->layers[ip->layer].digest);
 		add_text(texts, "LayerDiffID", r->img->layers[ip->layer].diff_id);
 	}
+	if (pkg_type_is_lang(pk->type)) {
+		add_text(texts, "PkgType", report_group_type(report_pkg_group(pk)));
+		add_text(texts, "FilePath", ip->db_path);
+	}
 	set_array(p, "attributionTexts", texts);
 	return p;
 }
@@ -218,7 +223,7 @@ int report_spdx(FILE *out, const struct scan_report *r)
 		char *id = spdx_id(&used, "Package", seed);
 		free(seed);
 		json_array_append_new(packages, pkg_package(r, &inv->pkgs[i], id, purl));
-		json_array_append_new(rels, relationship(parent, "CONTAINS", id));
+		json_array_append_new(rels, relationship(pkg_type_is_lang(pk->type) ? img_id : parent, "CONTAINS", id));
 		free(id);
 		free(purl);
 	}

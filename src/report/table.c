@@ -2,6 +2,7 @@
  * summary and table (Trivy's columns), then with --list-all-pkgs the
  * package table with the layer that introduced each package. */
 #include "report/report.h"
+#include "report/policy.h"
 
 #include "report/textable.h"
 #include "util/util.h"
@@ -26,6 +27,27 @@ static char *layer_cell(const struct image *img, size_t l)
 	return diff[0] ? xasprintf("%zu %.19s", l + 1, diff) : xstrdup("-");
 }
 
+/* A language group's packages: each with the file it was read from. */
+static void lang_package_table(FILE *out, const struct scan_report *r, enum report_group g)
+{
+	const struct inventory *inv = r->inv;
+	static const char *const head[] = {"PACKAGE", "VERSION", "LICENSE", "PATH", "LAYER"};
+	struct textable t;
+	textable_init(&t, ARRAY_LEN(head), head);
+	t.max_width = 70;
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const struct pkg *p = &inv->pkgs[i].pkg;
+		if (report_pkg_group(p) != g)
+			continue;
+		char *layer = layer_cell(r->img, inv->pkgs[i].layer);
+		const char *cells[] = {p->name, p->version, p->license, inv->pkgs[i].db_path, layer};
+		textable_add(&t, cells);
+		free(layer);
+	}
+	textable_print(&t, out);
+	textable_free(&t);
+}
+
 static void package_table(FILE *out, const struct scan_report *r)
 {
 	const struct inventory *inv = r->inv;
@@ -34,6 +56,8 @@ static void package_table(FILE *out, const struct scan_report *r)
 	textable_init(&t, ARRAY_LEN(head), head);
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		const struct pkg *p = &inv->pkgs[i].pkg;
+		if (report_pkg_group(p) != REPORT_GROUP_OS)
+			continue;
 		const char *src = p->src_name ? p->src_name : "";
 		char *source = p->src_version && p->src_version[0] && strcmp(p->src_version, p->version ? p->version : "")
 				       ? xasprintf("%s %s", src, p->src_version)
@@ -51,15 +75,19 @@ static void package_table(FILE *out, const struct scan_report *r)
 	textable_free(&t);
 }
 
-static void vuln_table(FILE *out, const struct scan_report *r)
+/* The findings of one result group (OS, or one language). */
+static void vuln_table(FILE *out, const struct scan_report *r, enum report_group g)
 {
 	const struct findings *f = r->vulns;
-	size_t count[SEV_CRITICAL + 1] = {0};
+	size_t count[SEV_CRITICAL + 1] = {0}, total = 0;
 	for (size_t i = 0; i < f->len; i++)
-		count[f->v[i].severity]++;
-	fprintf(out, "Total: %zu (UNKNOWN: %zu, LOW: %zu, MEDIUM: %zu, HIGH: %zu, CRITICAL: %zu)\n", f->len,
+		if (report_finding_group(r->inv, &f->v[i]) == g) {
+			count[f->v[i].severity]++;
+			total++;
+		}
+	fprintf(out, "Total: %zu (UNKNOWN: %zu, LOW: %zu, MEDIUM: %zu, HIGH: %zu, CRITICAL: %zu)\n", total,
 		count[SEV_UNKNOWN], count[SEV_LOW], count[SEV_MEDIUM], count[SEV_HIGH], count[SEV_CRITICAL]);
-	if (!f->len)
+	if (!total)
 		return;
 	fputc('\n', out);
 	static const char *const head[] = {"LIBRARY",           "VULNERABILITY ID", "SEVERITY", "STATUS",
@@ -69,6 +97,8 @@ static void vuln_table(FILE *out, const struct scan_report *r)
 	t.max_width = 60;
 	for (size_t i = 0; i < f->len; i++) {
 		const struct vuln_finding *v = &f->v[i];
+		if (report_finding_group(r->inv, v) != g)
+			continue;
 		const char *name = v->pkg < r->inv->npkgs ? r->inv->pkgs[v->pkg].pkg.name : "";
 		const char *title = v->title ? v->title : v->description ? v->description : "";
 		const char *cells[] = {name,		      v->vuln_id, severity_name(v->severity), v->status,
@@ -143,9 +173,27 @@ int report_table(FILE *out, const struct scan_report *r)
 			fprintf(out, "Notice: %s\n", r->vulns->notices[i]);
 	if (!inv->os.family && !inv->npkgs)
 		fputs("No operating system or packages detected.\n", out);
-	if (r->vulns_scanned) {
+	/* The OS's findings, unless language packages are all there is (as a
+	 * JSON report then has no os-pkgs result). */
+	size_t nlang = inv->npkgs - report_group_count(inv, REPORT_GROUP_OS);
+	if (r->vulns_scanned && (inv->os.family || !nlang || nlang < inv->npkgs)) {
 		fputc('\n', out);
-		vuln_table(out, r);
+		vuln_table(out, r, REPORT_GROUP_OS);
+	}
+	/* A section per language result, as Trivy prints "Node.js (node-pkg)". */
+	for (int g = REPORT_GROUP_OS + 1; g < REPORT_NGROUPS; g++) {
+		size_t n = report_group_count(inv, (enum report_group)g);
+		if (!n)
+			continue;
+		char *title = xasprintf("%s (%s)", report_group_target((enum report_group)g),
+					report_group_type((enum report_group)g));
+		heading(out, title);
+		free(title);
+		fprintf(out, "Packages: %zu\n", n);
+		if (r->vulns_scanned) {
+			fputc('\n', out);
+			vuln_table(out, r, (enum report_group)g);
+		}
 	}
 	if (r->secrets_scanned)
 		secret_table(out, r);
@@ -162,10 +210,19 @@ int report_table(FILE *out, const struct scan_report *r)
 		}
 		free(copy);
 	}
-	if (r->list_all_pkgs && inv->npkgs) {
+	if (r->list_all_pkgs && report_group_count(inv, REPORT_GROUP_OS)) {
 		fputs("\nPackages\n", out);
 		package_table(out, r);
 	}
+	for (int g = REPORT_GROUP_OS + 1; r->list_all_pkgs && g < REPORT_NGROUPS; g++) {
+		if (!report_group_count(inv, (enum report_group)g))
+			continue;
+		fprintf(out, "\nPackages: %s (%s)\n", report_group_target((enum report_group)g),
+			report_group_type((enum report_group)g));
+		lang_package_table(out, r, (enum report_group)g);
+	}
+	if (r->policy)
+		report_policy_table(out, r->policy);
 	fputc('\n', out);
 	return ferror(out) ? -1 : 0;
 }

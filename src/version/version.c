@@ -14,6 +14,10 @@ enum version_scheme version_scheme_parse(const char *name)
 		return VERSION_SCHEME_DPKG;
 	if (strcmp(name, "rpm") == 0)
 		return VERSION_SCHEME_RPM;
+	if (strcmp(name, "semver") == 0)
+		return VERSION_SCHEME_SEMVER;
+	if (strcmp(name, "pep440") == 0)
+		return VERSION_SCHEME_PEP440;
 	return VERSION_SCHEME_UNKNOWN;
 }
 
@@ -26,6 +30,10 @@ int version_cmp_scheme(enum version_scheme s, const char *a, const char *b)
 		return version_cmp_dpkg(a, b);
 	case VERSION_SCHEME_RPM:
 		return version_cmp_rpm(a, b);
+	case VERSION_SCHEME_SEMVER:
+		return version_cmp_semver(a, b);
+	case VERSION_SCHEME_PEP440:
+		return version_cmp_pep440(a, b);
 	case VERSION_SCHEME_UNKNOWN:
 	default:
 		return 0;

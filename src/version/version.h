@@ -10,6 +10,9 @@
  *   dpkg - dpkg --compare-versions: [epoch:]upstream[-revision], verrevcmp
  *   rpm  - rpm's EVR comparison: "[epoch:]version[-release]" split as rpm's
  *          parseEVR does, each part compared with rpmvercmp ('~' and '^' rules)
+ *   semver - npm: node-semver's compare() in loose mode (SemVer 2.0.0
+ *          precedence)
+ *   pep440 - PyPI: packaging.version.Version ordering (PEP 440)
  *
  * Every comparator returns -1, 0 or +1 (sign like strcmp), is pure (no global
  * state, thread-safe) and accepts any byte string: the strings come from
@@ -56,14 +59,51 @@ int version_cmp_rpm(const char *a, const char *b);
 /* rpmvercmp itself on whole strings (no epoch/release split). */
 int version_rpmvercmp(const char *a, const char *b);
 
+/* npm: node-semver 7's compare(a, b, true) — loose mode, as npm reads
+ * package.json versions. SemVer 2.0.0 precedence: major.minor.patch
+ * numerically, a prerelease below its release, prerelease identifiers
+ * left to right (numeric ones numerically and below alphanumeric ones,
+ * alphanumeric ones in ASCII order, a shorter list below a longer one it
+ * prefixes), build metadata ("+…") ignored. Loose mode also accepts, as
+ * node-semver does: surrounding blanks; any run of 'v', '=' and blanks
+ * before the number ("v1.2.3", "=1.2.3", "v 1.2.3"); leading zeros
+ * ("01.2.3" = "1.2.3", prerelease "01" = "1"); a prerelease without its
+ * hyphen ("1.2.3beta" = "1.2.3-beta"). Numbers follow JavaScript: a
+ * major/minor/patch above 2^53-1 is invalid; numeric prerelease
+ * identifiers compare as doubles. Strings node-semver throws on (invalid,
+ * longer than 256 bytes, or with any non-ASCII byte — node-semver would
+ * trim Unicode blanks such as U+00A0, vigil does not) sort below every
+ * valid version and among themselves by strcmp. */
+int version_cmp_semver(const char *a, const char *b);
+/* True when node-semver (loose) parses v; NULL is invalid. */
+bool version_valid_semver(const char *v);
+
+/* PyPI: packaging.version.Version (packaging >= 22) ordering — epoch,
+ * release with implicit trailing zeros (1.0 = 1.0.0), dev < pre (a < b <
+ * rc) < final < post, a dev release of each below it, local versions
+ * above the same public version (numeric segments above alphanumeric ones).
+ * The spellings packaging normalises are accepted the same way: case,
+ * leading "v", "alpha"/"beta"/"c"/"pre"/"preview", "rev"/"r", "-N" as a
+ * post-release ("1.0-1" = "1.0.post1"), separators '-', '_', '.' or none
+ * around pre/post/dev labels, implicit 0 numbers ("1.0.post" =
+ * "1.0.post0"), surrounding blanks. Numbers have no size limit. Strings
+ * packaging calls InvalidVersion (and any with a non-ASCII byte, which
+ * packaging might accept through Unicode case folding, e.g. U+017F for
+ * 's') sort below every valid version and among themselves by strcmp. */
+int version_cmp_pep440(const char *a, const char *b);
+/* True when packaging.version.Version accepts v; NULL is invalid. */
+bool version_valid_pep440(const char *v);
+
 enum version_scheme {
 	VERSION_SCHEME_UNKNOWN = 0,
 	VERSION_SCHEME_APK,
 	VERSION_SCHEME_DPKG,
 	VERSION_SCHEME_RPM,
+	VERSION_SCHEME_SEMVER,
+	VERSION_SCHEME_PEP440,
 };
-/* "apk", "dpkg" or "rpm" (exact, lower case); anything else, NULL included,
- * is VERSION_SCHEME_UNKNOWN. */
+/* "apk", "dpkg", "rpm", "semver" or "pep440" (exact, lower case); anything
+ * else, NULL included, is VERSION_SCHEME_UNKNOWN. */
 enum version_scheme version_scheme_parse(const char *name);
 /* Compare under scheme s; VERSION_SCHEME_UNKNOWN (or an out-of-range value)
  * returns 0. */

@@ -1,0 +1,45 @@
+/* Fuzz the python analyzer's METADATA / PKG-INFO header reader with arbitrary bytes. The first byte
+ * decides whether the input is marked as a capped prefix; the rest is copied
+ * to a buffer of exactly its size so that any read past the end is caught by
+ * ASan. A success must carry at most one well-formed package; a failure must
+ * leave nothing behind and say why. */
+#include "analyzer/analyzer.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	bool truncated = (data[0] & 0x80) != 0;
+	size_t n = size - 1;
+	unsigned char *copy = malloc(n ? n : 1);
+	if (!copy)
+		return 0;
+	if (n)
+		memcpy(copy, data + 1, n);
+	struct analyzer_input in = {"usr/lib/python3/dist-packages/x.dist-info/METADATA", copy, n, truncated};
+	struct analysis out = {0};
+	struct err e = {{0}};
+	if (analyzer_python.parse(&in, &out, &e) == 0) {
+		if (out.pkgs.len > 1)
+			abort();
+		for (size_t i = 0; i < out.pkgs.len; i++) {
+			const struct pkg *p = &out.pkgs.v[i];
+			/* Invariants the inventory and the reports rely on. */
+			if (p->type != PKG_PYPI || !p->name || !*p->name || !p->version || !*p->version)
+				abort();
+			if (strlen(p->name) + strlen(p->version) > n || (p->license && !*p->license))
+				abort(); /* nothing made up; no empty license */
+		}
+	} else if (out.pkgs.len || !e.msg[0]) {
+		abort();
+	}
+	analysis_clear(&out);
+	free(copy);
+	return 0;
+}
