@@ -8,7 +8,12 @@
  * file. A file is "VIGILHS1" + the hex SHA-256 of the rest + the serialized
  * database; one whose digest does not match (torn, edited, corrupted) is
  * ignored and replaced. The cache is an optimisation only: every failure to
- * read or write it falls back to compiling, silently. */
+ * read or write it falls back to compiling, silently.
+ *
+ * The built-in rules' database is also compiled at build time on the build
+ * host and embedded in the vigil executable (tools/hsdb_gen.c), so even a
+ * first scan with an empty cache does not compile: it is used when its key
+ * (same Hyperscan, same platform, same patterns) equals the one asked for. */
 #include "secret/internal.h"
 
 #include <stdio.h>
@@ -48,8 +53,27 @@ static char *file_for(const char *key)
 	return p;
 }
 
+/* Defined only in the vigil executable (a file generated at build time by
+ * tools/hsdb_gen.c); weak, so libvigil links without it (tests, fuzzers). */
+extern const unsigned char vigil_hsdb_blob[] __attribute__((weak));
+extern const size_t vigil_hsdb_len __attribute__((weak));
+extern const char vigil_hsdb_key[] __attribute__((weak));
+
+static hs_database_t *embedded(const char *key)
+{
+	hs_database_t *db = NULL;
+	if (&vigil_hsdb_len == NULL || !vigil_hsdb_len || strcmp(key, vigil_hsdb_key) != 0)
+		return NULL;
+	if (hs_deserialize_database((const char *)vigil_hsdb_blob, vigil_hsdb_len, &db) != HS_SUCCESS)
+		return NULL;
+	return db;
+}
+
 hs_database_t *secret_hs_cache_load(const char *key)
 {
+	hs_database_t *emb = embedded(key);
+	if (emb)
+		return emb;
 	char *path = file_for(key);
 	if (!path)
 		return NULL;

@@ -121,6 +121,7 @@ struct secret_rules {
 	struct allow *allow; /* global */
 	size_t nallow;
 	hs_database_t *db;   /* NULL when no rule has a regex */
+	char *hs_key;        /* secret_hs_cache_key of db's patterns, or NULL */
 	size_t nrequire;     /* Hyperscan ids nrules .. nrules+nrequire-1 */
 	uint64_t max_file_bytes;
 	pcre2_match_context *mctx; /* read-only: match/depth limits */
@@ -131,6 +132,8 @@ struct secret_rules {
  * cannot be read), load (NULL when absent or unusable) and store (silent). */
 char *secret_hs_cache_key(const char *const *pats, const unsigned *flags, const unsigned *ids, size_t n,
 			  unsigned mode);
+/* The database embedded at build time for the built-in rules on the build
+ * host (vigil-hsdb-gen), when key is its key; else the cached file. */
 hs_database_t *secret_hs_cache_load(const char *key);
 void secret_hs_cache_store(const char *key, const hs_database_t *db);
 

@@ -69,6 +69,7 @@ void secret_rules_free(struct secret_rules *r)
 	free(r->allow);
 	if (r->db)
 		hs_free_database(r->db);
+	free(r->hs_key);
 	pcre2_match_context_free(r->mctx);
 	free(r);
 }
@@ -246,7 +247,7 @@ static int compile_hs(struct secret_rules *rs, struct err *e)
 			break;
 		}
 	}
-	free(key);
+	rs->hs_key = key;
 	free(pats);
 	free(flags);
 	free(ids);
