@@ -30,7 +30,7 @@ static const char import_usage[] =
 	"  - Alpine secdb JSON (secdb.alpinelinux.org/vX.Y/main.json, community.json)\n"
 	"  - Debian security tracker JSON (security-tracker.debian.org/tracker/data/json)\n"
 	"  - OSV records: one JSON file, a directory of them, or an ecosystem all.zip\n"
-	"    (Alpine, Debian, Ubuntu, npm and PyPI ecosystems are used)\n"
+	"    (Alpine, Debian, Ubuntu, AlmaLinux, Rocky Linux, npm and PyPI ecosystems are used)\n"
 	"  - NVD CVE API 2.0 JSON: API pages or yearly feed files (CVSS, CWE, references)\n"
 	"A FEED may be a directory (its *.json, *.json.gz, *.zip files are read) and JSON\n"
 	"may be gzip, xz, bzip2 or zstd compressed.\n"
@@ -69,7 +69,8 @@ static const char update_usage[] =
 	"Feeds:\n"
 	"      --alpine LIST     Alpine secdb releases, e.g. v3.19,v3.20 (main and community)\n"
 	"      --debian          the Debian security tracker JSON\n"
-	"      --osv LIST        OSV ecosystem dumps (all.zip), e.g. Alpine,Debian,Ubuntu,npm,PyPI\n"
+	"      --osv LIST        OSV ecosystem dumps (all.zip), e.g. Alpine,Debian,Ubuntu,npm,PyPI,\n"
+	"                        'AlmaLinux,Rocky Linux' (a space is sent as %20)\n"
 	"      --url URL         any feed URL (http, https, file); repeatable\n"
 	"\n"
 	"Options:\n"
@@ -337,6 +338,19 @@ static int db_info(int argc, char **argv)
 	return rc;
 }
 
+/* w with each space written %20, as a URL path needs it. */
+static char *url_spaces(const char *w)
+{
+	struct buf b = {0};
+	for (const char *p = w; *p; p++)
+		if (*p == ' ')
+			buf_append(&b, "%20", 3);
+		else
+			buf_append(&b, p, 1);
+	buf_append(&b, "", 1);
+	return buf_steal(&b);
+}
+
 /* Appends base + "/" + each comma-separated item + suffixes to the URLs. */
 static int add_list(struct db_args *a, const char *base, const char *list, const char *const *suffixes,
 		    size_t nsuffixes, const char *what)
@@ -347,14 +361,19 @@ static int add_list(struct db_args *a, const char *base, const char *list, const
 	char *copy = xstrdup(list), *save = NULL;
 	int n = 0;
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		/* The item becomes a URL path segment: no separators or escapes. */
-		if (strpbrk(w, "/?#%\\ ") || !strcmp(w, "..") || !strcmp(w, ".")) {
+		/* The item becomes a URL path segment: no separators or escapes;
+		 * inner spaces only (OSV's "Rocky Linux"), sent as %20. */
+		size_t wl = strlen(w);
+		if (strpbrk(w, "/?#%\\\t\n") || !strcmp(w, "..") || !strcmp(w, ".") || w[0] == ' ' ||
+		    w[wl - 1] == ' ') {
 			report_error("vigil db update: bad %s '%s'", what, w);
 			free(copy);
 			return -1;
 		}
+		char *segment = url_spaces(w);
 		for (size_t i = 0; i < nsuffixes; i++)
-			add_url(a, xasprintf("%.*s/%s%s", (int)blen, base, w, suffixes[i]));
+			add_url(a, xasprintf("%.*s/%s%s", (int)blen, base, segment, suffixes[i]));
+		free(segment);
 		n++;
 	}
 	free(copy);

@@ -8,8 +8,11 @@
  *  "references": [{"type", "url"}]}
  *
  * Only ecosystems vigil matches are stored: the distributions Alpine:vX.Y,
- * Debian:N, Ubuntu:X.Y[:LTS], and the language ecosystems npm (namespace
- * "npm", source "osv:npm") and PyPI (namespace "pypi", source "osv:PyPI");
+ * Debian:N, Ubuntu:X.Y[:LTS], AlmaLinux:N and Rocky Linux:N (namespaces
+ * "alma:N", "rocky:N", sources "osv:AlmaLinux", "osv:Rocky Linux"; their
+ * entries name binary rpms, versions "[epoch:]version-release"), and the
+ * language ecosystems npm (namespace "npm", source "osv:npm") and PyPI
+ * (namespace "pypi", source "osv:PyPI");
  * other entries (Go, Maven, Ubuntu:Pro…) are skipped. PyPI package names
  * are stored normalised as PEP 503 says (vdb_pypi_normalize_name); npm
  * names as they are (case matters on npm, and "@scope/name" is one name).
@@ -23,13 +26,15 @@
  * Reported ids: a record named CVE-… reports itself; ALPINE-/DEBIAN-/
  * UBUNTU-CVE-… report the embedded CVE; others report the CVE ids among
  * their aliases and upstream ids — and, for distribution advisories (DSA-,
- * DLA-, DTSA-, USN-), which list the CVEs they fix as "related", those too —
+ * DLA-, DTSA-, USN-, ALSA-, RLSA-), which list the CVEs they fix as
+ * "related", those too —
  * else a GHSA alias of a non-distribution record (so PYSEC-… and GHSA-…
  * copies of one advisory report the same id), else themselves. The record
  * id is kept in advisory.record_id.
  *
  * Vendor severity: a distribution's own rating, or the GitHub advisory
- * database's database_specific.severity (LOW, MODERATE, HIGH, CRITICAL). */
+ * database's database_specific.severity (LOW, MODERATE, HIGH, CRITICAL);
+ * for ALSA/RLSA errata without one, the summary's "Important:" prefix. */
 #include "db/internal.h"
 
 #include <ctype.h>
@@ -102,6 +107,16 @@ static bool osv_namespace(const char *eco, char *ns, size_t n, const char **fami
 		*family = "Debian";
 		return true;
 	}
+	/* "AlmaLinux:9", "Rocky Linux:8": a major release only; minor
+	 * streams or other spellings are not matched. */
+	if ((fl == 9 && !strncmp(eco, "AlmaLinux", 9)) || (fl == 11 && !strncmp(eco, "Rocky Linux", 11))) {
+		size_t len = strlen(rel);
+		if (len == 0 || len > 3 || strspn(rel, "0123456789") != len)
+			return false;
+		snprintf(ns, n, "%s:%s", eco[0] == 'A' ? "alma" : "rocky", rel);
+		*family = eco[0] == 'A' ? "AlmaLinux" : "Rocky Linux";
+		return true;
+	}
 	if (fl == 6 && !strncmp(eco, "Ubuntu", 6)) {
 		/* "Ubuntu:22.04:LTS" and "Ubuntu:22.04"; "Ubuntu:Pro:…" and FIPS
 		 * streams are other products and are not matched. */
@@ -116,6 +131,29 @@ static bool osv_namespace(const char *eco, char *ns, size_t n, const char **fami
 		return true;
 	}
 	return false;
+}
+
+static const char *word_severity(const char *w);
+
+/* AlmaLinux and Rocky Linux errata (ALSA-2024:0310, RLSA-2023:5455) list
+ * the CVEs they fix in "related" (Alma) or "upstream" (Rocky). */
+static bool is_errata_id(const char *id)
+{
+	return !strncmp(id, "ALSA-", 5) || !strncmp(id, "RLSA-", 5);
+}
+
+/* Errata carry Red Hat's rating only as the summary's prefix ("Important:
+ * openssl security update"): the word before the colon, when it is one. */
+static bool errata_rating(const char *summary, char *out, size_t n)
+{
+	if (!summary)
+		return false;
+	size_t len = strcspn(summary, ":");
+	if (!summary[len] || len == 0 || len >= n)
+		return false;
+	memcpy(out, summary, len);
+	out[len] = '\0';
+	return word_severity(out) != NULL;
 }
 
 /* The ids a record reports. Real records name a handful; a record naming
@@ -516,7 +554,7 @@ int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 		ids_add(&ids, embedded);
 	} else {
 		bool advisory = !strncmp(id, "DSA-", 4) || !strncmp(id, "DLA-", 4) || !strncmp(id, "DTSA-", 5) ||
-				!strncmp(id, "USN-", 4);
+				!strncmp(id, "USN-", 4) || is_errata_id(id);
 		json_t *lists[] = {aliases, upstream, advisory ? related : NULL};
 		for (size_t l = 0; l < ARRAY_LEN(lists); l++) {
 			size_t i;
@@ -543,6 +581,10 @@ int vdb_feed_osv(struct feed_ctx *c, json_t *rec, struct err *e)
 	if (sev && severities(sev, where, &top, e) != 0)
 		return -1;
 	specific_word(json_object_get(rec, "database_specific"), &top);
+	char rating[16];
+	if (!top.word && is_errata_id(id) && errata_rating(json_string_value(json_object_get(rec, "summary")), rating,
+							       sizeof rating))
+		top.word = rating;
 
 	/* References as a plain array of URLs. The record itself is not
 	 * modified: it may be shared read-only (parse_pipe.h). */

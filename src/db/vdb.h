@@ -21,7 +21,10 @@
  *            fixed_version, ranges, events, severity, cvss_v3_vector,
  *            cvss_v3_score, cvss_v2_vector, cvss_v2_score)
  *       "source package pkg_name of distribution release namespace
- *       ("alpine:3.10", "debian:12", "ubuntu:22.04") has status for vuln_id",
+ *       ("alpine:3.10", "debian:12", "ubuntu:22.04") has status for vuln_id"
+ *       — for "alma:N" and "rocky:N" (OSV's AlmaLinux:N / Rocky Linux:N,
+ *       sources "osv:AlmaLinux", "osv:Rocky Linux") pkg_name is a binary
+ *       rpm name, as those records give it —,
  *       or, for language packages, "package pkg_name of ecosystem namespace
  *       ("npm", "pypi") …": npm names as published ("@scope/name"), PyPI
  *       names normalised per PEP 503 (vdb_pypi_normalize_name).

@@ -74,6 +74,15 @@ int match_namespace(const struct os_info *os, char *ns, size_t n, enum version_s
 		*scheme = VERSION_SCHEME_DPKG;
 		return 0;
 	}
+	/* AlmaLinux and Rocky Linux errata are per major release (OSV's
+	 * "AlmaLinux:9"): 9.3 → "alma:9". */
+	if (!strcmp(os->family, "alma") || !strcmp(os->family, "rocky")) {
+		if (!numeric_prefix(os->name, 1, rel, sizeof rel))
+			return -1;
+		snprintf(ns, n, "%s:%s", os->family, rel);
+		*scheme = VERSION_SCHEME_RPM;
+		return 0;
+	}
 	return -1;
 }
 
@@ -207,6 +216,7 @@ struct matcher {
 	const char *ns;
 	const char *family; /* the OS family; NULL for a language ecosystem */
 	enum version_scheme scheme;
+	bool by_binary_name;	  /* the feed names binary packages (ALSA/RLSA errata) */
 	struct strmap advisories; /* source package → struct vdb_advisories * */
 	struct strmap details;	  /* vuln id → struct vdb_vulns * */
 };
@@ -402,7 +412,7 @@ static int decide(struct matcher *m, struct findings *out, size_t pkg_index, con
 
 static int match_pkg(struct matcher *m, struct findings *out, size_t index, const struct pkg *p, struct err *e)
 {
-	const char *src = p->src_name ? p->src_name : p->name;
+	const char *src = p->src_name && !m->by_binary_name ? p->src_name : p->name;
 	if (!src)
 		return 0;
 	char *pypi_name = NULL;
@@ -516,6 +526,9 @@ static int match_os(struct vdb_reader *db, const struct inventory *inv, struct f
 	}
 	m.ns = ns;
 	m.family = os->family;
+	/* OSV's AlmaLinux and Rocky Linux records list each binary rpm an
+	 * erratum updates (openssl-libs, not the source rpm openssl). */
+	m.by_binary_name = m.scheme == VERSION_SCHEME_RPM;
 	int has = vdb_has_namespace(db, ns, e);
 	if (has < 0)
 		return -1;

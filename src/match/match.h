@@ -5,7 +5,10 @@
  * "debian:12", ubuntu 22.04 → "ubuntu:22.04") and the version scheme (apk,
  * dpkg). Each package is looked up by its source name (apk origin, dpkg
  * Source) and compared by the version the feeds speak of: apk the installed
- * version, dpkg the source version.
+ * version, dpkg the source version. AlmaLinux and Rocky Linux 9.3 →
+ * "alma:9" / "rocky:9" (OSV's errata, per major release), scheme rpm: their
+ * records list binary rpms, so packages are looked up by binary name and
+ * compared as "epoch:version-release" (epoch 0 when the header has none).
  *
  * Per (package, vulnerability id) one finding at most. When several
  * advisories speak of the same id:
