@@ -1,5 +1,10 @@
 #include "testutil.h"
 
+#include "db/vdb.h"
+#include "util/util.h"
+
+#include <sqlite3.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,4 +48,94 @@ unsigned char *slurp(const char *path, size_t *len)
 	buf[n] = 0;
 	*len = n;
 	return buf;
+}
+
+int test_tmp_setup(void **state)
+{
+	struct test_tmp *t = calloc(1, sizeof *t);
+	if (!t)
+		return -1;
+	snprintf(t->dir, sizeof t->dir, "/tmp/vigil-test-XXXXXX");
+	if (!mkdtemp(t->dir)) {
+		free(t);
+		return -1;
+	}
+	snprintf(t->db, sizeof t->db, "%s/vigil.db", t->dir);
+	*state = t;
+	return 0;
+}
+
+int test_tmp_teardown(void **state)
+{
+	struct test_tmp *t = *state;
+	char *cmd = xasprintf("rm -rf %s", t->dir);
+	int rc = system(cmd);
+	free(cmd);
+	free(t);
+	return rc == 0 ? 0 : -1;
+}
+
+char *test_feed_path(const char *rel)
+{
+	const char *root = getenv("VIGIL_SOURCE_ROOT");
+	return xasprintf("%s/tests/data/feeds/%s", root ? root : ".", rel);
+}
+
+int test_import1(const char *db, const char *feed, struct err *e)
+{
+	struct vdb_import_summary s;
+	const char *feeds[] = {feed};
+	int rc = vdb_import_files(db, feeds, 1, &s, e);
+	if (rc == 0)
+		vdb_import_summary_free(&s);
+	return rc;
+}
+
+void test_import_feeds(const char *db, const char *rel1, const char *rel2)
+{
+	char *p1 = test_feed_path(rel1), *p2 = rel2 ? test_feed_path(rel2) : NULL;
+	const char *feeds[] = {p1, p2};
+	struct vdb_import_summary s;
+	struct err e = {{0}};
+	if (vdb_import_files(db, feeds, rel2 ? 2 : 1, &s, &e) != 0)
+		fail_msg("import: %s", e.msg);
+	vdb_import_summary_free(&s);
+	free(p1);
+	free(p2);
+}
+
+char *test_query(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+	struct buf b = {0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+			buf_appendf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
+		}
+		buf_appendf(&b, "\n");
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return b.data ? buf_steal(&b) : xstrdup("");
+}
+
+void test_assert_query(const char *db, const char *sql, const char *want)
+{
+	char *got = test_query(db, sql);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s\n--- got:\n%s--- want:\n%s", sql, got, want);
+	free(got);
+}
+
+void test_file_digest(const char *path, char out[72])
+{
+	size_t len;
+	unsigned char *b = slurp(path, &len);
+	sha256_digest_of(b, len, out);
+	free(b);
 }

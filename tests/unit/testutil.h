@@ -24,4 +24,26 @@ const char *fixture_path(const char *rel);
 /* Read a whole file into a malloc'd buffer; fails the test on error. */
 unsigned char *slurp(const char *path, size_t *len);
 
+/* ---- database tests (tests/unit/db, tests/unit/match) ---- */
+struct err;
+
+/* cmocka state: a fresh directory under /tmp and a database path in it. */
+struct test_tmp {
+	char dir[64];
+	char db[128];
+};
+int test_tmp_setup(void **state);    /* *state = a struct test_tmp */
+int test_tmp_teardown(void **state); /* removes the directory */
+/* tests/data/feeds/REL under VIGIL_SOURCE_ROOT (malloc'd). */
+char *test_feed_path(const char *rel);
+/* Imports one feed file or directory into db (vdb_import_files). */
+int test_import1(const char *db, const char *feed, struct err *e);
+/* Imports tests/data/feeds/REL1 (and REL2 when not NULL); fails the test on error. */
+void test_import_feeds(const char *db, const char *rel1, const char *rel2);
+/* One query's rows as "col|col\n" lines ("NULL" for nulls), for exact comparisons. */
+char *test_query(const char *db, const char *sql);
+void test_assert_query(const char *db, const char *sql, const char *want);
+/* "sha256:<hex>" of a file's bytes. */
+void test_file_digest(const char *path, char out[72]);
+
 #endif

@@ -11,99 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tmp {
-	char dir[64];
-	char db[128];
-};
-
-static int setup(void **state)
-{
-	struct tmp *t = calloc(1, sizeof *t);
-	if (!t)
-		return -1;
-	snprintf(t->dir, sizeof t->dir, "/tmp/vigil-db-lang-XXXXXX");
-	if (!mkdtemp(t->dir))
-		return -1;
-	snprintf(t->db, sizeof t->db, "%s/vigil.db", t->dir);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct tmp *t = *state;
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
-	int rc = system(cmd);
-	free(t);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *lang_feed(void)
-{
-	const char *root = getenv("VIGIL_SOURCE_ROOT");
-	return xasprintf("%s/tests/data/feeds/osv-lang", root ? root : ".");
-}
-
-static int import1(const char *db, const char *feed, struct err *e)
-{
-	struct vdb_import_summary s;
-	const char *feeds[] = {feed};
-	int rc = vdb_import_files(db, feeds, 1, &s, e);
-	if (rc == 0)
-		vdb_import_summary_free(&s);
-	return rc;
-}
-
-/* One SQL query's rows as "col|col\n" text, for exact comparisons. */
-static char *query(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-	struct buf b = {0};
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const unsigned char *v = sqlite3_column_text(st, i);
-			buf_appendf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
-		}
-		buf_appendf(&b, "\n");
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return b.data ? buf_steal(&b) : xstrdup("");
-}
-
-static void assert_query(const char *db, const char *sql, const char *want)
-{
-	char *got = query(db, sql);
-	if (strcmp(got, want) != 0)
-		fail_msg("%s\n--- got:\n%s--- want:\n%s", sql, got, want);
-	free(got);
-}
-
-static void file_digest(const char *path, char out[72])
-{
-	size_t len;
-	unsigned char *b = slurp(path, &len);
-	sha256_digest_of(b, len, out);
-	free(b);
-}
-
 static void test_lang_import(void **state)
 {
-	struct tmp *t = *state;
-	char *feed = lang_feed();
+	struct test_tmp *t = *state;
+	char *feed = test_feed_path("osv-lang");
 	struct err e = {{0}};
-	assert_int_equal(import1(t->db, feed, &e), 0);
+	assert_int_equal(test_import1(t->db, feed, &e), 0);
 	/* One source per ecosystem, counting its records (requests has two). */
-	assert_query(t->db, "SELECT name, kind, records FROM source ORDER BY name",
+	test_assert_query(t->db, "SELECT name, kind, records FROM source ORDER BY name",
 		     "osv:PyPI|osv|6\nosv:npm|osv|3\n");
 	/* Names: npm as published (scoped too), PyPI normalised (PyYAML);
 	 * ids: the CVE alias; severities: GitHub's word, MODERATE → MEDIUM. */
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT a.namespace, a.pkg_name, a.vuln_id, a.record_id, a.severity FROM advisory a "
 		     "ORDER BY a.namespace, a.pkg_name, a.record_id, a.id",
 		     "npm|@babel/traverse|CVE-2023-45133|GHSA-67hx-6x53-jw92|CRITICAL\n"
@@ -122,20 +41,20 @@ static void test_lang_import(void **state)
 		     "pypi|urllib3|CVE-2023-43804|GHSA-v845-jxx5-vc9f|MEDIUM\n");
 	/* SEMVER ranges (minimist, @babel/traverse) are stored like ECOSYSTEM
 	 * ones; the GIT range of PYSEC-2023-74 is not, its versions are. */
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT events FROM advisory WHERE pkg_name = 'minimist' ORDER BY events",
 		     "0\tintroduced\t0\n0\tfixed\t0.2.4\n\n0\tintroduced\t1.0.0\n0\tfixed\t1.2.6\n\n");
-	assert_query(t->db, "SELECT events FROM advisory WHERE pkg_name = '@babel/traverse' ORDER BY events",
+	test_assert_query(t->db, "SELECT events FROM advisory WHERE pkg_name = '@babel/traverse' ORDER BY events",
 		     "0\tintroduced\t0\n0\tfixed\t7.23.2\n\n0\tintroduced\t8.0.0-alpha.0\n0\tfixed\t8.0.0-alpha.4\n\n");
-	char *pysec = query(t->db, "SELECT events FROM advisory WHERE record_id = 'PYSEC-2023-74'");
+	char *pysec = test_query(t->db, "SELECT events FROM advisory WHERE record_id = 'PYSEC-2023-74'");
 	assert_non_null(strstr(pysec, "-1\tversion\t2.30.0\n"));
 	assert_non_null(strstr(pysec, "\n0\tintroduced\t2.3.0\n0\tfixed\t2.31.0\n"));
 	assert_null(strstr(pysec, "74ea7cf7"));
 	free(pysec);
-	assert_query(t->db, "SELECT events FROM advisory WHERE pkg_name = 'ecdsa'",
+	test_assert_query(t->db, "SELECT events FROM advisory WHERE pkg_name = 'ecdsa'",
 		     "0\tintroduced\t0\n0\tlast_affected\t0.18.0\n\n");
 	/* Details for the reported id, from the record. */
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT v.title, v.severity, v.cvss_v3_vector FROM vulnerability v "
 		     "WHERE v.vuln_id = 'CVE-2021-44906'",
 		     "Prototype Pollution in minimist|CRITICAL|CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\n");
@@ -155,16 +74,16 @@ static void test_lang_import(void **state)
 	vdb_reader_close(r);
 
 	/* Importing again replaces the sources: same rows. */
-	char *before = query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
-	assert_int_equal(import1(t->db, feed, &e), 0);
-	char *after = query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
+	char *before = test_query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
+	assert_int_equal(test_import1(t->db, feed, &e), 0);
+	char *after = test_query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
 	free(feed);
 }
 
-static char *write_tmp(const struct tmp *t, const char *name, const char *text)
+static char *write_tmp(const struct test_tmp *t, const char *name, const char *text)
 {
 	char *p = xasprintf("%s/%s", t->dir, name);
 	FILE *f = fopen(p, "wb");
@@ -178,12 +97,12 @@ static char *write_tmp(const struct tmp *t, const char *name, const char *text)
  * problem, and the database stays byte for byte what it was. */
 static void test_lang_bad_feeds(void **state)
 {
-	struct tmp *t = *state;
-	char *good = lang_feed();
+	struct test_tmp *t = *state;
+	char *good = test_feed_path("osv-lang");
 	struct err e = {{0}};
-	assert_int_equal(import1(t->db, good, &e), 0);
+	assert_int_equal(test_import1(t->db, good, &e), 0);
 	char before[72], after[72];
-	file_digest(t->db, before);
+	test_file_digest(t->db, before);
 	const struct {
 		const char *name, *text, *want;
 	} cases[] = {
@@ -227,7 +146,7 @@ static void test_lang_bad_feeds(void **state)
 		if (strncmp(e.msg, p, strlen(p)) != 0 || !strstr(e.msg, cases[i].want))
 			fail_msg("%s: message \"%s\" does not name the file and \"%s\"", cases[i].name, e.msg,
 				 cases[i].want);
-		file_digest(t->db, after);
+		test_file_digest(t->db, after);
 		assert_string_equal(before, after);
 		free(p);
 	}
@@ -239,8 +158,8 @@ static void test_lang_bad_feeds(void **state)
 			       "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"}]}]},"
 			       "{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"y\"},"
 			       "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"}]}]}]}");
-	assert_int_equal(import1(t->db, skip, &e), 0);
-	assert_query(t->db, "SELECT count(*) FROM advisory WHERE vuln_id = 'CVE-2099-0001'", "0\n");
+	assert_int_equal(test_import1(t->db, skip, &e), 0);
+	test_assert_query(t->db, "SELECT count(*) FROM advisory WHERE vuln_id = 'CVE-2099-0001'", "0\n");
 	free(skip);
 	free(good);
 }
@@ -248,14 +167,14 @@ static void test_lang_bad_feeds(void **state)
 /* A record without a CVE reports a GHSA alias over its own PYSEC id. */
 static void test_lang_ids(void **state)
 {
-	struct tmp *t = *state;
+	struct test_tmp *t = *state;
 	char *p = write_tmp(t, "pysec.json",
 			    "{\"id\":\"PYSEC-0000-1\",\"aliases\":[\"GHSA-aaaa-bbbb-cccc\"],\"affected\":["
 			    "{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"Some_Project\"},"
 			    "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.0\"}]}]}]}");
 	struct err e = {{0}};
-	assert_int_equal(import1(t->db, p, &e), 0);
-	assert_query(t->db, "SELECT namespace, pkg_name, vuln_id, record_id FROM advisory",
+	assert_int_equal(test_import1(t->db, p, &e), 0);
+	test_assert_query(t->db, "SELECT namespace, pkg_name, vuln_id, record_id FROM advisory",
 		     "pypi|some-project|GHSA-aaaa-bbbb-cccc|PYSEC-0000-1\n");
 	free(p);
 }
@@ -263,9 +182,9 @@ static void test_lang_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lang_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lang_bad_feeds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lang_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lang_import, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_lang_bad_feeds, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_lang_ids, test_tmp_setup, test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

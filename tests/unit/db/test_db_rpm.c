@@ -12,88 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tmp {
-	char dir[64];
-	char db[128];
-};
-
-static int setup(void **state)
-{
-	struct tmp *t = calloc(1, sizeof *t);
-	if (!t)
-		return -1;
-	snprintf(t->dir, sizeof t->dir, "/tmp/vigil-db-rpm-XXXXXX");
-	if (!mkdtemp(t->dir))
-		return -1;
-	snprintf(t->db, sizeof t->db, "%s/vigil.db", t->dir);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct tmp *t = *state;
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
-	int rc = system(cmd);
-	free(t);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *rpm_feed(void)
-{
-	const char *root = getenv("VIGIL_SOURCE_ROOT");
-	return xasprintf("%s/tests/data/feeds/osv-rpm", root ? root : ".");
-}
-
-static int import1(const char *db, const char *feed, struct err *e)
-{
-	struct vdb_import_summary s;
-	const char *feeds[] = {feed};
-	int rc = vdb_import_files(db, feeds, 1, &s, e);
-	if (rc == 0)
-		vdb_import_summary_free(&s);
-	return rc;
-}
-
-/* One SQL query's rows as "col|col\n" text, for exact comparisons. */
-static char *query(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-	struct buf b = {0};
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const unsigned char *v = sqlite3_column_text(st, i);
-			buf_appendf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
-		}
-		buf_appendf(&b, "\n");
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return b.data ? buf_steal(&b) : xstrdup("");
-}
-
-static void assert_query(const char *db, const char *sql, const char *want)
-{
-	char *got = query(db, sql);
-	if (strcmp(got, want) != 0)
-		fail_msg("%s\n--- got:\n%s--- want:\n%s", sql, got, want);
-	free(got);
-}
-
-static void file_digest(const char *path, char out[72])
-{
-	size_t len;
-	unsigned char *b = slurp(path, &len);
-	sha256_digest_of(b, len, out);
-	free(b);
-}
-
-static char *write_tmp(const struct tmp *t, const char *name, const char *text)
+static char *write_tmp(const struct test_tmp *t, const char *name, const char *text)
 {
 	char *p = xasprintf("%s/%s", t->dir, name);
 	FILE *f = fopen(p, "wb");
@@ -109,41 +28,41 @@ static char *write_tmp(const struct tmp *t, const char *name, const char *text)
  * (Alma) and "upstream" (Rocky), Red Hat's rating from the summary. */
 static void test_rpm_import(void **state)
 {
-	struct tmp *t = *state;
-	char *feed = rpm_feed();
+	struct test_tmp *t = *state;
+	char *feed = test_feed_path("osv-rpm");
 	struct err e = {{0}};
-	assert_int_equal(import1(t->db, feed, &e), 0);
-	assert_query(t->db, "SELECT name, kind, records FROM source ORDER BY name",
+	assert_int_equal(test_import1(t->db, feed, &e), 0);
+	test_assert_query(t->db, "SELECT name, kind, records FROM source ORDER BY name",
 		     "osv:AlmaLinux|osv|2\nosv:Rocky Linux|osv|1\n");
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT namespace, count(DISTINCT pkg_name), count(DISTINCT vuln_id), group_concat(DISTINCT "
 		     "record_id), group_concat(DISTINCT severity) FROM advisory GROUP BY namespace, record_id "
 		     "ORDER BY namespace, record_id",
 		     "alma:9|7|4|ALSA-2023:5453|HIGH\n"
 		     "alma:9|4|1|ALSA-2024:0310|MEDIUM\n"
 		     "rocky:8|7|4|RLSA-2023:5455|HIGH\n");
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT pkg_name, vuln_id, events FROM advisory WHERE namespace = 'alma:9' AND "
 		     "record_id = 'ALSA-2024:0310' ORDER BY pkg_name",
 		     "openssl|CVE-2023-5363|0\tintroduced\t0\n0\tfixed\t1:3.0.7-25.el9_3\n\n"
 		     "openssl-devel|CVE-2023-5363|0\tintroduced\t0\n0\tfixed\t1:3.0.7-25.el9_3\n\n"
 		     "openssl-libs|CVE-2023-5363|0\tintroduced\t0\n0\tfixed\t1:3.0.7-25.el9_3\n\n"
 		     "openssl-perl|CVE-2023-5363|0\tintroduced\t0\n0\tfixed\t1:3.0.7-25.el9_3\n\n");
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT DISTINCT events FROM advisory WHERE namespace = 'rocky:8'",
 		     "0\tintroduced\t0\n0\tfixed\t0:2.28-225.el8_8.6\n\n");
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT vuln_id FROM advisory WHERE namespace = 'rocky:8' AND pkg_name = 'glibc-common' "
 		     "ORDER BY vuln_id",
 		     "CVE-2023-4527\nCVE-2023-4806\nCVE-2023-4813\nCVE-2023-4911\n");
-	assert_query(t->db,
+	test_assert_query(t->db,
 		     "SELECT v.vuln_id, s.name, v.severity FROM vulnerability v JOIN source s ON s.id = v.source_id "
 		     "WHERE v.vuln_id = 'CVE-2023-4911' ORDER BY s.name",
 		     "CVE-2023-4911|osv:AlmaLinux|HIGH\nCVE-2023-4911|osv:Rocky Linux|HIGH\n");
 	/* Re-import: the same rows. */
-	char *before = query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
-	assert_int_equal(import1(t->db, feed, &e), 0);
-	char *after = query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
+	char *before = test_query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
+	assert_int_equal(test_import1(t->db, feed, &e), 0);
+	char *after = test_query(t->db, "SELECT namespace, pkg_name, vuln_id, events FROM advisory ORDER BY 1, 2, 3, 4");
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
@@ -155,7 +74,7 @@ static void test_rpm_import(void **state)
  * map like the others. A rating in the record beats the summary's. */
 static void test_rpm_ecosystems(void **state)
 {
-	struct tmp *t = *state;
+	struct test_tmp *t = *state;
 	static const char *const ecosystems[] = {
 		"AlmaLinux:9",	 "AlmaLinux:8",	  "Rocky Linux:9", "Rocky Linux:8", "AlmaLinux:9.3",
 		"AlmaLinux",	 "almalinux:9",	  "Rocky Linux:",  "RockyLinux:9",  "Rocky Linux:9:extras",
@@ -172,8 +91,8 @@ static void test_rpm_ecosystems(void **state)
 	buf_appendf(&rec, "]}");
 	char *p = write_tmp(t, "ecosystems.json", (const char *)rec.data);
 	struct err e = {{0}};
-	assert_int_equal(import1(t->db, p, &e), 0);
-	assert_query(t->db,
+	assert_int_equal(test_import1(t->db, p, &e), 0);
+	test_assert_query(t->db,
 		     "SELECT a.namespace, a.pkg_name, s.name, a.severity FROM advisory a JOIN source s ON "
 		     "s.id = a.source_id ORDER BY a.pkg_name",
 		     "alma:9|p0|osv:AlmaLinux|LOW\nalma:8|p1|osv:AlmaLinux|LOW\nrocky:9|p2|osv:Rocky Linux|LOW\n"
@@ -186,16 +105,16 @@ static void test_rpm_ecosystems(void **state)
 		      "\"database_specific\":{\"severity\":\"Critical\"},\"affected\":[{\"package\":"
 		      "{\"ecosystem\":\"AlmaLinux:9\",\"name\":\"q\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
 		      "\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2-1\"}]}]}]}");
-	assert_int_equal(import1(t->db, p, &e), 0);
-	assert_query(t->db, "SELECT vuln_id, severity FROM advisory WHERE pkg_name = 'q'", "CVE-2099-0003|CRITICAL\n");
+	assert_int_equal(test_import1(t->db, p, &e), 0);
+	test_assert_query(t->db, "SELECT vuln_id, severity FROM advisory WHERE pkg_name = 'q'", "CVE-2099-0003|CRITICAL\n");
 	free(p);
 	/* A summary without a rating word: no vendor severity. */
 	p = write_tmp(t, "unrated.json",
 		      "{\"id\":\"ALSA-0000:0003\",\"summary\":\"bug fix: x\",\"related\":[\"CVE-2099-0004\"],"
 		      "\"affected\":[{\"package\":{\"ecosystem\":\"AlmaLinux:9\",\"name\":\"r\"},\"ranges\":"
 		      "[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2-1\"}]}]}]}");
-	assert_int_equal(import1(t->db, p, &e), 0);
-	assert_query(t->db, "SELECT vuln_id, severity FROM advisory WHERE pkg_name = 'r'", "CVE-2099-0004|NULL\n");
+	assert_int_equal(test_import1(t->db, p, &e), 0);
+	test_assert_query(t->db, "SELECT vuln_id, severity FROM advisory WHERE pkg_name = 'r'", "CVE-2099-0004|NULL\n");
 	free(p);
 }
 
@@ -203,12 +122,12 @@ static void test_rpm_ecosystems(void **state)
  * and the database stays byte for byte what it was. */
 static void test_rpm_bad_feed(void **state)
 {
-	struct tmp *t = *state;
-	char *good = rpm_feed();
+	struct test_tmp *t = *state;
+	char *good = test_feed_path("osv-rpm");
 	struct err e = {{0}};
-	assert_int_equal(import1(t->db, good, &e), 0);
+	assert_int_equal(test_import1(t->db, good, &e), 0);
 	char before[72], after[72];
-	file_digest(t->db, before);
+	test_file_digest(t->db, before);
 	char *p = write_tmp(t, "bad.json",
 			    "{\"id\":\"ALSA-0000:0004\",\"related\":[\"CVE-2099-0005\"],\"affected\":[{\"package\":"
 			    "{\"ecosystem\":\"AlmaLinux:9\",\"name\":\"openssl\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
@@ -218,7 +137,7 @@ static void test_rpm_bad_feed(void **state)
 	assert_int_not_equal(vdb_import_files(t->db, feeds, 2, &s, &e), 0);
 	assert_int_equal(strncmp(e.msg, p, strlen(p)), 0);
 	assert_non_null(strstr(e.msg, "a version with a control character"));
-	file_digest(t->db, after);
+	test_file_digest(t->db, after);
 	assert_string_equal(before, after);
 	free(p);
 	free(good);
@@ -227,9 +146,9 @@ static void test_rpm_bad_feed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rpm_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rpm_ecosystems, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rpm_bad_feed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rpm_import, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_rpm_ecosystems, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_rpm_bad_feed, test_tmp_setup, test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,53 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-struct tmp {
-	char dir[64];
-	char db[128];
-};
-
-static int setup(void **state)
-{
-	struct tmp *t = calloc(1, sizeof *t);
-	if (!t)
-		return -1;
-	snprintf(t->dir, sizeof t->dir, "/tmp/vigil-match-lang-XXXXXX");
-	if (!mkdtemp(t->dir))
-		return -1;
-	snprintf(t->db, sizeof t->db, "%s/vigil.db", t->dir);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct tmp *t = *state;
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
-	int rc = system(cmd);
-	free(t);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *data_path(const char *rel)
-{
-	const char *root = getenv("VIGIL_SOURCE_ROOT");
-	return xasprintf("%s/tests/data/feeds/%s", root ? root : ".", rel);
-}
-
-static void import(const char *db, const char *rel1, const char *rel2)
-{
-	char *p1 = data_path(rel1), *p2 = rel2 ? data_path(rel2) : NULL;
-	const char *feeds[] = {p1, p2};
-	struct vdb_import_summary s;
-	struct err e = {{0}};
-	if (vdb_import_files(db, feeds, rel2 ? 2 : 1, &s, &e) != 0)
-		fail_msg("import: %s", e.msg);
-	vdb_import_summary_free(&s);
-	free(p1);
-	free(p2);
-}
-
 static void add_pkg(struct inventory *inv, enum pkg_type type, const char *name, const char *version)
 {
 	inv->pkgs = xrealloc(inv->pkgs, (inv->npkgs + 1) * sizeof *inv->pkgs);
@@ -192,8 +145,8 @@ static const struct vuln_finding *find(const struct findings *f, const struct in
 
 static void test_lang_without_os(void **state)
 {
-	struct tmp *t = *state;
-	import(t->db, "osv-lang", NULL);
+	struct test_tmp *t = *state;
+	test_import_feeds(t->db, "osv-lang", NULL);
 	struct inventory inv;
 	lang_inventory(&inv);
 	struct findings f;
@@ -233,8 +186,8 @@ static void test_lang_without_os(void **state)
  * listed version still gets the range's fix. */
 static void test_pysec_versions_and_range(void **state)
 {
-	struct tmp *t = *state;
-	import(t->db, "osv-lang/PYSEC-2023-74.json", NULL);
+	struct test_tmp *t = *state;
+	test_import_feeds(t->db, "osv-lang/PYSEC-2023-74.json", NULL);
 	struct inventory inv = {0};
 	add_pkg(&inv, PKG_PYPI, "requests", "2.30.0");
 	add_pkg(&inv, PKG_PYPI, "requests", "2.31.0");
@@ -259,7 +212,7 @@ static void test_pysec_versions_and_range(void **state)
  * the language packages. */
 static void test_lang_with_os(void **state)
 {
-	struct tmp *t = *state;
+	struct test_tmp *t = *state;
 	struct inventory inv;
 	lang_inventory(&inv);
 	inv.os.family = xstrdup("debian");
@@ -268,7 +221,7 @@ static void test_lang_with_os(void **state)
 	struct findings f;
 	struct err e = {{0}};
 
-	import(t->db, "osv-lang", NULL);
+	test_import_feeds(t->db, "osv-lang", NULL);
 	assert_int_equal(match_inventory(t->db, &inv, &f, &e), 0);
 	assert_findings(&f, &inv, lang_want, ARRAY_LEN(lang_want));
 	assert_int_equal(f.nnotices, 1);
@@ -276,7 +229,7 @@ static void test_lang_with_os(void **state)
 	findings_free(&f);
 
 	/* With the Debian tracker too: the glibc findings come on top. */
-	import(t->db, "osv-lang", "debian-tracker-sample.json");
+	test_import_feeds(t->db, "osv-lang", "debian-tracker-sample.json");
 	assert_int_equal(match_inventory(t->db, &inv, &f, &e), 0);
 	assert_int_equal(f.nnotices, 0);
 	size_t os = 0;
@@ -299,8 +252,8 @@ static void test_lang_with_os(void **state)
 
 static void test_lang_notices(void **state)
 {
-	struct tmp *t = *state;
-	import(t->db, "debian-tracker-sample.json", NULL);
+	struct test_tmp *t = *state;
+	test_import_feeds(t->db, "debian-tracker-sample.json", NULL);
 	struct inventory inv = {0};
 	add_pkg(&inv, PKG_NPM, "lodash", "4.17.20");
 	add_pkg(&inv, PKG_PYPI, "requests", "2.30.0");
@@ -318,7 +271,7 @@ static void test_lang_notices(void **state)
 	inventory_free(&inv);
 
 	/* Versions the ecosystem's scheme rejects are not matched, and said so. */
-	import(t->db, "osv-lang", NULL);
+	test_import_feeds(t->db, "osv-lang", NULL);
 	memset(&inv, 0, sizeof inv);
 	add_pkg(&inv, PKG_NPM, "lodash", "4.17");
 	add_pkg(&inv, PKG_NPM, "minimist", "1.2.5");
@@ -340,8 +293,8 @@ static void test_lang_notices(void **state)
  * as any other. */
 static void test_lang_filters(void **state)
 {
-	struct tmp *t = *state;
-	import(t->db, "osv-lang", NULL);
+	struct test_tmp *t = *state;
+	test_import_feeds(t->db, "osv-lang", NULL);
 	struct inventory inv;
 	lang_inventory(&inv);
 	struct findings f;
@@ -458,11 +411,11 @@ static void test_pypi_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lang_without_os, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pysec_versions_and_range, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lang_with_os, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lang_notices, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lang_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lang_without_os, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_pysec_versions_and_range, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_lang_with_os, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_lang_notices, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_lang_filters, test_tmp_setup, test_tmp_teardown),
 		cmocka_unit_test(test_lang_ranges),
 		cmocka_unit_test(test_pypi_names),
 	};

@@ -12,53 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tmp {
-	char dir[64];
-	char db[128];
-};
-
-static int setup(void **state)
-{
-	struct tmp *t = calloc(1, sizeof *t);
-	if (!t)
-		return -1;
-	snprintf(t->dir, sizeof t->dir, "/tmp/vigil-match-rpm-XXXXXX");
-	if (!mkdtemp(t->dir))
-		return -1;
-	snprintf(t->db, sizeof t->db, "%s/vigil.db", t->dir);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct tmp *t = *state;
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
-	int rc = system(cmd);
-	free(t);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *data_path(const char *rel)
-{
-	const char *root = getenv("VIGIL_SOURCE_ROOT");
-	return xasprintf("%s/tests/data/feeds/%s", root ? root : ".", rel);
-}
-
-static void import(const char *db, const char *rel1, const char *rel2)
-{
-	char *p1 = data_path(rel1), *p2 = rel2 ? data_path(rel2) : NULL;
-	const char *feeds[] = {p1, p2};
-	struct vdb_import_summary s;
-	struct err e = {{0}};
-	if (vdb_import_files(db, feeds, rel2 ? 2 : 1, &s, &e) != 0)
-		fail_msg("import: %s", e.msg);
-	vdb_import_summary_free(&s);
-	free(p1);
-	free(p2);
-}
-
 struct want {
 	const char *pkg, *id, *installed, *fixed, *status, *severity;
 };
@@ -162,8 +115,8 @@ static const struct want alma9_want[] = {
 
 static void test_alma9(void **state)
 {
-	struct tmp *t = *state;
-	import(t->db, "osv-rpm", NULL);
+	struct test_tmp *t = *state;
+	test_import_feeds(t->db, "osv-rpm", NULL);
 	struct inventory inv;
 	alma9_inventory(&inv);
 	struct findings f;
@@ -206,8 +159,8 @@ static void test_alma9(void **state)
  * headers with and without an epoch compare the same. */
 static void test_rocky8(void **state)
 {
-	struct tmp *t = *state;
-	import(t->db, "osv-rpm", NULL);
+	struct test_tmp *t = *state;
+	test_import_feeds(t->db, "osv-rpm", NULL);
 	struct inventory inv;
 	memset(&inv, 0, sizeof inv);
 	set_os(&inv, "rocky", "8.8");
@@ -237,8 +190,8 @@ static void test_rocky8(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_alma9, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rocky8, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alma9, test_tmp_setup, test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_rocky8, test_tmp_setup, test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
