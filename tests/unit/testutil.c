@@ -1,6 +1,8 @@
 #include "testutil.h"
 
 #include "db/vdb.h"
+#include "inventory/inventory.h"
+#include "match/finding.h"
 #include "util/util.h"
 
 #include <sqlite3.h>
@@ -138,4 +140,51 @@ void test_file_digest(const char *path, char out[72])
 	unsigned char *b = slurp(path, &len);
 	sha256_digest_of(b, len, out);
 	free(b);
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Findings (or wants) as sorted "pkg id installed fixed status severity"
+ * lines, so that sets compare exactly. */
+static char *join_sorted(char **lines, size_t n)
+{
+	qsort(lines, n, sizeof *lines, cmp_lines);
+	struct buf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		buf_appendf(&b, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return b.data ? buf_steal(&b) : xstrdup("");
+}
+
+void test_assert_findings(const struct findings *f, const struct inventory *inv, const struct test_want *w, size_t n)
+{
+	char **got = xcalloc(f->len + 1, sizeof *got), **exp = xcalloc(n + 1, sizeof *exp);
+	for (size_t i = 0; i < f->len; i++) {
+		const struct vuln_finding *v = &f->v[i];
+		got[i] = xasprintf("%s %s %s %s %s %s", inv->pkgs[v->pkg].pkg.name, v->vuln_id, v->installed_version,
+				   v->fixed_version ? v->fixed_version : "-", v->status, severity_name(v->severity));
+	}
+	for (size_t i = 0; i < n; i++)
+		exp[i] = xasprintf("%s %s %s %s %s %s", w[i].pkg, w[i].id, w[i].installed, w[i].fixed ? w[i].fixed : "-",
+				   w[i].status, w[i].severity);
+	char *g = join_sorted(got, f->len), *x = join_sorted(exp, n);
+	if (strcmp(g, x) != 0)
+		fail_msg("findings differ.\n--- got:\n%s--- want:\n%s", g, x);
+	free(g);
+	free(x);
+}
+
+const struct vuln_finding *test_find_finding(const struct findings *f, const struct inventory *inv, const char *pkg,
+					     const char *installed)
+{
+	for (size_t i = 0; i < f->len; i++)
+		if (!strcmp(inv->pkgs[f->v[i].pkg].pkg.name, pkg) && !strcmp(f->v[i].installed_version, installed))
+			return &f->v[i];
+	fail_msg("no finding for %s %s", pkg, installed);
+	return NULL;
 }

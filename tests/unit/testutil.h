@@ -46,4 +46,18 @@ void test_assert_query(const char *db, const char *sql, const char *want);
 /* "sha256:<hex>" of a file's bytes. */
 void test_file_digest(const char *path, char out[72]);
 
+/* ---- matcher tests: findings compared as sets of lines ---- */
+struct findings;
+struct inventory;
+struct vuln_finding;
+struct test_want {
+	const char *pkg, *id, *installed, *fixed, *status, *severity;
+};
+/* Fails unless f holds exactly the findings w[0..n) ("pkg id installed
+ * fixed status severity", in any order). */
+void test_assert_findings(const struct findings *f, const struct inventory *inv, const struct test_want *w, size_t n);
+/* The finding of package pkg at installed version; fails the test if none. */
+const struct vuln_finding *test_find_finding(const struct findings *f, const struct inventory *inv, const char *pkg,
+					     const char *installed);
+
 #endif

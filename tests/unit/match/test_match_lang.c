@@ -74,11 +74,7 @@ static void lang_inventory(struct inventory *inv)
 	add_pkg(inv, PKG_PYPI, "ecdsa", "0.19.0");
 }
 
-struct want {
-	const char *pkg, *id, *installed, *fixed, *status, *severity;
-};
-
-static const struct want lang_want[] = {
+static const struct test_want lang_want[] = {
 	{"lodash", "CVE-2021-23337", "4.17.20", "4.17.21", "fixed", "HIGH"},
 	{"lodash", "CVE-2021-23337", "v4.17.19", "4.17.21", "fixed", "HIGH"},
 	{"lodash-es", "CVE-2021-23337", "4.17.15", "4.17.21", "fixed", "HIGH"},
@@ -96,53 +92,6 @@ static const struct want lang_want[] = {
 	{"ecdsa", "CVE-2024-23342", "0.18.0", NULL, "affected", "HIGH"},
 };
 
-static int cmp_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Findings (or wants) as sorted "pkg id installed fixed status severity"
- * lines, so that sets compare exactly. */
-static char *join_sorted(char **lines, size_t n)
-{
-	qsort(lines, n, sizeof *lines, cmp_lines);
-	struct buf b = {0};
-	for (size_t i = 0; i < n; i++) {
-		buf_appendf(&b, "%s\n", lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	return b.data ? buf_steal(&b) : xstrdup("");
-}
-
-static void assert_findings(const struct findings *f, const struct inventory *inv, const struct want *w, size_t n)
-{
-	char **got = xcalloc(f->len + 1, sizeof *got), **exp = xcalloc(n + 1, sizeof *exp);
-	for (size_t i = 0; i < f->len; i++) {
-		const struct vuln_finding *v = &f->v[i];
-		got[i] = xasprintf("%s %s %s %s %s %s", inv->pkgs[v->pkg].pkg.name, v->vuln_id, v->installed_version,
-				   v->fixed_version ? v->fixed_version : "-", v->status, severity_name(v->severity));
-	}
-	for (size_t i = 0; i < n; i++)
-		exp[i] = xasprintf("%s %s %s %s %s %s", w[i].pkg, w[i].id, w[i].installed, w[i].fixed ? w[i].fixed : "-",
-				   w[i].status, w[i].severity);
-	char *g = join_sorted(got, f->len), *x = join_sorted(exp, n);
-	if (strcmp(g, x) != 0)
-		fail_msg("findings differ.\n--- got:\n%s--- want:\n%s", g, x);
-	free(g);
-	free(x);
-}
-
-static const struct vuln_finding *find(const struct findings *f, const struct inventory *inv, const char *pkg,
-				       const char *installed)
-{
-	for (size_t i = 0; i < f->len; i++)
-		if (!strcmp(inv->pkgs[f->v[i].pkg].pkg.name, pkg) && !strcmp(f->v[i].installed_version, installed))
-			return &f->v[i];
-	fail_msg("no finding for %s %s", pkg, installed);
-	return NULL;
-}
-
 static void test_lang_without_os(void **state)
 {
 	struct test_tmp *t = *state;
@@ -152,11 +101,11 @@ static void test_lang_without_os(void **state)
 	struct findings f;
 	struct err e = {{0}};
 	assert_int_equal(match_inventory(t->db, &inv, &f, &e), 0);
-	assert_findings(&f, &inv, lang_want, ARRAY_LEN(lang_want));
+	test_assert_findings(&f, &inv, lang_want, ARRAY_LEN(lang_want));
 	/* No OS and no OS packages: nothing to say about the OS. */
 	assert_int_equal(f.nnotices, 0);
 
-	const struct vuln_finding *v = find(&f, &inv, "lodash", "4.17.20");
+	const struct vuln_finding *v = test_find_finding(&f, &inv, "lodash", "4.17.20");
 	assert_string_equal(v->data_source, "osv:npm");
 	assert_string_equal(v->severity_source, "ghsa");
 	assert_string_equal(v->title, "Command Injection in lodash");
@@ -166,7 +115,7 @@ static void test_lang_without_os(void **state)
 	assert_int_equal(v->ncvss, 1);
 	assert_string_equal(v->cvss[0].v3_vector, "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H");
 	assert_true(v->cvss[0].v3_score > 7.19 && v->cvss[0].v3_score < 7.21);
-	v = find(&f, &inv, "pyyaml", "5.4b1");
+	v = test_find_finding(&f, &inv, "pyyaml", "5.4b1");
 	assert_string_equal(v->data_source, "osv:PyPI");
 	assert_string_equal(v->title, "Improper Input Validation in PyYAML");
 	/* requests: the GHSA record and its PYSEC copy give one finding (the
@@ -195,11 +144,11 @@ static void test_pysec_versions_and_range(void **state)
 	struct findings f;
 	struct err e = {{0}};
 	assert_int_equal(match_inventory(t->db, &inv, &f, &e), 0);
-	static const struct want want[] = {
+	static const struct test_want want[] = {
 		{"requests", "CVE-2023-32681", "2.30.0", "2.31.0", "fixed", "UNKNOWN"},
 		{"Requests", "CVE-2023-32681", "2.3.0", "2.31.0", "fixed", "UNKNOWN"},
 	};
-	assert_findings(&f, &inv, want, ARRAY_LEN(want));
+	test_assert_findings(&f, &inv, want, ARRAY_LEN(want));
 	/* No rating in a PyPA record and no NVD data here: UNKNOWN. */
 	assert_null(f.v[0].severity_source);
 	assert_string_equal(f.v[0].data_source, "osv:PyPI");
@@ -223,7 +172,7 @@ static void test_lang_with_os(void **state)
 
 	test_import_feeds(t->db, "osv-lang", NULL);
 	assert_int_equal(match_inventory(t->db, &inv, &f, &e), 0);
-	assert_findings(&f, &inv, lang_want, ARRAY_LEN(lang_want));
+	test_assert_findings(&f, &inv, lang_want, ARRAY_LEN(lang_want));
 	assert_int_equal(f.nnotices, 1);
 	assert_non_null(strstr(f.notices[0], "debian 12.5 has no advisories"));
 	findings_free(&f);

@@ -12,58 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct want {
-	const char *pkg, *id, *installed, *fixed, *status, *severity;
-};
-
-static int cmp_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Findings (or wants) as sorted "pkg id installed fixed status severity"
- * lines, so that sets compare exactly. */
-static char *join_sorted(char **lines, size_t n)
-{
-	qsort(lines, n, sizeof *lines, cmp_lines);
-	struct buf b = {0};
-	for (size_t i = 0; i < n; i++) {
-		buf_appendf(&b, "%s\n", lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	return b.data ? buf_steal(&b) : xstrdup("");
-}
-
-static void assert_findings(const struct findings *f, const struct inventory *inv, const struct want *w, size_t n)
-{
-	char **got = xcalloc(f->len + 1, sizeof *got), **exp = xcalloc(n + 1, sizeof *exp);
-	for (size_t i = 0; i < f->len; i++) {
-		const struct vuln_finding *v = &f->v[i];
-		got[i] = xasprintf("%s %s %s %s %s %s", inv->pkgs[v->pkg].pkg.name, v->vuln_id, v->installed_version,
-				   v->fixed_version ? v->fixed_version : "-", v->status, severity_name(v->severity));
-	}
-	for (size_t i = 0; i < n; i++)
-		exp[i] = xasprintf("%s %s %s %s %s %s", w[i].pkg, w[i].id, w[i].installed, w[i].fixed ? w[i].fixed : "-",
-				   w[i].status, w[i].severity);
-	char *g = join_sorted(got, f->len), *x = join_sorted(exp, n);
-	if (strcmp(g, x) != 0)
-		fail_msg("findings differ.\n--- got:\n%s--- want:\n%s", g, x);
-	free(g);
-	free(x);
-}
-
-static const struct vuln_finding *find(const struct findings *f, const struct inventory *inv, const char *pkg,
-				       const char *installed)
-{
-	for (size_t i = 0; i < f->len; i++)
-		if (!strcmp(inv->pkgs[f->v[i].pkg].pkg.name, pkg) && !strcmp(f->v[i].installed_version, installed))
-			return &f->v[i];
-	fail_msg("no finding for %s %s", pkg, installed);
-	return NULL;
-}
-
-
 /* One installed rpm: VERSION-RELEASE as the header gives them, the epoch
  * apart (-1: the header has none), the source rpm's name. */
 static void add_rpm(struct inventory *inv, const char *name, int epoch, const char *vr, const char *src)
@@ -104,7 +52,7 @@ static void alma9_inventory(struct inventory *inv)
 	add_rpm(inv, "libcurl", -1, "7.76.1-26.el9", "curl");
 }
 
-static const struct want alma9_want[] = {
+static const struct test_want alma9_want[] = {
 	{"openssl-libs", "CVE-2023-5363", "1:3.0.7-24.el9", "1:3.0.7-25.el9_3", "fixed", "MEDIUM"},
 	{"openssl-perl", "CVE-2023-5363", "3.0.8-1.el9", "1:3.0.7-25.el9_3", "fixed", "MEDIUM"},
 	{"glibc", "CVE-2023-4527", "2.34-60.el9_2.6", "2.34-60.el9_2.7", "fixed", "HIGH"},
@@ -122,9 +70,9 @@ static void test_alma9(void **state)
 	struct findings f;
 	struct err e = {{0}};
 	assert_int_equal(match_inventory(t->db, &inv, &f, &e), 0);
-	assert_findings(&f, &inv, alma9_want, ARRAY_LEN(alma9_want));
+	test_assert_findings(&f, &inv, alma9_want, ARRAY_LEN(alma9_want));
 	assert_int_equal(f.nnotices, 0);
-	const struct vuln_finding *v = find(&f, &inv, "openssl-libs", "1:3.0.7-24.el9");
+	const struct vuln_finding *v = test_find_finding(&f, &inv, "openssl-libs", "1:3.0.7-24.el9");
 	assert_string_equal(v->data_source, "osv:AlmaLinux");
 	assert_string_equal(v->severity_source, "alma");
 	assert_string_equal(v->title, "Moderate: openssl security update");
@@ -174,13 +122,13 @@ static void test_rocky8(void **state)
 	struct err e = {{0}};
 	assert_int_equal(match_inventory(t->db, &inv, &f, &e), 0);
 	static const char *const ids[] = {"CVE-2023-4527", "CVE-2023-4806", "CVE-2023-4813", "CVE-2023-4911"};
-	struct want w[8];
+	struct test_want w[8];
 	for (size_t i = 0; i < 4; i++) {
-		w[i] = (struct want){"glibc", ids[i], "2.28-225.el8_8.5", "0:2.28-225.el8_8.6", "fixed", "HIGH"};
-		w[4 + i] = (struct want){"glibc-common", ids[i], "2.28-225.el8_8.5", "0:2.28-225.el8_8.6", "fixed", "HIGH"};
+		w[i] = (struct test_want){"glibc", ids[i], "2.28-225.el8_8.5", "0:2.28-225.el8_8.6", "fixed", "HIGH"};
+		w[4 + i] = (struct test_want){"glibc-common", ids[i], "2.28-225.el8_8.5", "0:2.28-225.el8_8.6", "fixed", "HIGH"};
 	}
-	assert_findings(&f, &inv, w, ARRAY_LEN(w));
-	const struct vuln_finding *v = find(&f, &inv, "glibc", "2.28-225.el8_8.5");
+	test_assert_findings(&f, &inv, w, ARRAY_LEN(w));
+	const struct vuln_finding *v = test_find_finding(&f, &inv, "glibc", "2.28-225.el8_8.5");
 	assert_string_equal(v->data_source, "osv:Rocky Linux");
 	assert_string_equal(v->severity_source, "rocky");
 	findings_free(&f);
